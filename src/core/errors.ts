@@ -1,0 +1,217 @@
+/**
+ * Every error Tutti throws comes from this module.
+ *
+ * Each has a stable string `code` (match on it, not on the message), says whether retrying the
+ * same operation can help (`retryable`), keeps the underlying `cause`, and has a message that
+ * names the thing at fault and how to fix it.
+ */
+
+export type TuttiErrorCode =
+  | 'CONFIG_INVALID'
+  | 'DUPLICATE_NAME'
+  | 'UNKNOWN_WORKFLOW'
+  | 'UNKNOWN_RUN'
+  | 'NOT_SERIALIZABLE'
+  | 'NON_DETERMINISM'
+  | 'NON_RETRYABLE'
+  | 'STEP_TIMEOUT'
+  | 'STEP_FAILED'
+  | 'RUN_FAILED'
+  | 'RUN_CANCELLED'
+  | 'RUN_CONFLICT'
+  | 'STORE_UNAVAILABLE'
+  | 'STORE_SCHEMA_TOO_NEW'
+  | 'STORE_CLOSED'
+  | 'JOURNAL_CONFLICT'
+  | 'RUN_INTERRUPTED';
+
+export interface TuttiErrorOptions {
+  cause?: unknown;
+  retryable?: boolean;
+}
+
+export class TuttiError extends Error {
+  readonly code: TuttiErrorCode;
+  readonly retryable: boolean;
+
+  constructor(code: TuttiErrorCode, message: string, options: TuttiErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'TuttiError';
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** Bad options, a bad definition or a bad store URL: fix the configuration and start again. */
+export class ConfigError extends TuttiError {
+  constructor(message: string, options?: TuttiErrorOptions) {
+    super('CONFIG_INVALID', message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Two services, two steps of one service or two workflow versions share a name. */
+export class DuplicateNameError extends TuttiError {
+  constructor(message: string) {
+    super('DUPLICATE_NAME', message);
+    this.name = 'DuplicateNameError';
+  }
+}
+
+export class UnknownWorkflowError extends TuttiError {
+  constructor(message: string) {
+    super('UNKNOWN_WORKFLOW', message);
+    this.name = 'UnknownWorkflowError';
+  }
+}
+
+export class UnknownRunError extends TuttiError {
+  constructor(runId: string) {
+    super('UNKNOWN_RUN', `no run with id '${runId}': check the id with \`tutti runs list\``);
+    this.name = 'UnknownRunError';
+  }
+}
+
+/** A step input, step result or workflow input/output cannot be stored as JSON. */
+export class SerializationError extends TuttiError {
+  constructor(message: string, options?: TuttiErrorOptions) {
+    super('NOT_SERIALIZABLE', message, options);
+    this.name = 'SerializationError';
+  }
+}
+
+/** The workflow code, replayed, asked for something other than what its journal recorded. */
+export class NonDeterminismError extends TuttiError {
+  readonly position: number;
+  constructor(message: string, position: number) {
+    super('NON_DETERMINISM', message);
+    this.name = 'NonDeterminismError';
+    this.position = position;
+  }
+}
+
+/**
+ * Throw this from a step to fail it at once, without further attempts
+ * (a declined card, a validation failure: retrying cannot help).
+ *
+ * @example
+ * if (card.declined) throw new NonRetryableError('card declined');
+ */
+export class NonRetryableError extends TuttiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('NON_RETRYABLE', message, { cause: options?.cause, retryable: false });
+    this.name = 'NonRetryableError';
+  }
+}
+
+export class StepTimeoutError extends TuttiError {
+  constructor(step: string, timeoutMs: number) {
+    super(
+      'STEP_TIMEOUT',
+      `step '${step}' did not finish within ${timeoutMs} ms; raise its \`timeout\` option or make it faster`,
+      { retryable: true },
+    );
+    this.name = 'StepTimeoutError';
+  }
+}
+
+/**
+ * What a workflow sees when a step has failed for good (attempts exhausted or non-retryable).
+ * `cause` is what the step threw, exactly as it was recorded (it may not be an Error).
+ */
+export class StepFailedError extends TuttiError {
+  readonly step: string;
+  readonly attempts: number;
+  constructor(step: string, attempts: number, cause: unknown) {
+    super('STEP_FAILED', `step '${step}' failed after ${attempts} attempt(s): ${describe(cause)}`, {
+      cause,
+    });
+    this.name = 'StepFailedError';
+    this.step = step;
+    this.attempts = attempts;
+  }
+}
+
+/** What `run.result()` rejects with when the run failed. `cause` is the workflow's own error. */
+export class RunFailedError extends TuttiError {
+  readonly runId: string;
+  constructor(runId: string, cause: unknown, detail = '') {
+    super('RUN_FAILED', `run '${runId}' failed: ${describe(cause)}${detail}`, { cause });
+    this.name = 'RunFailedError';
+    this.runId = runId;
+  }
+}
+
+export class RunCancelledError extends TuttiError {
+  readonly runId: string;
+  constructor(runId: string, reason?: string) {
+    super('RUN_CANCELLED', `run '${runId}' was cancelled${reason ? `: ${reason}` : ''}`);
+    this.name = 'RunCancelledError';
+    this.runId = runId;
+  }
+}
+
+/** Starting an id that already belongs to a run of another workflow. */
+export class RunConflictError extends TuttiError {
+  constructor(message: string) {
+    super('RUN_CONFLICT', message);
+    this.name = 'RunConflictError';
+  }
+}
+
+export class StoreUnavailableError extends TuttiError {
+  constructor(message: string, options?: TuttiErrorOptions) {
+    super('STORE_UNAVAILABLE', message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+export class SchemaTooNewError extends TuttiError {
+  constructor(message: string) {
+    super('STORE_SCHEMA_TOO_NEW', message);
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+export class StoreClosedError extends TuttiError {
+  constructor() {
+    super('STORE_CLOSED', 'the store is closed; create a new Tutti instance to use it again');
+    this.name = 'StoreClosedError';
+  }
+}
+
+/** A one-line description of any thrown value, for messages. */
+export function describe(value: unknown): string {
+  if (value instanceof Error) return value.message;
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** A journal position written twice: the journal is append-only. Two engines driving one run cause this. */
+export class JournalConflictError extends TuttiError {
+  constructor(entry: { runId: string; position: number; name: string }) {
+    super(
+      'JOURNAL_CONFLICT',
+      `run '${entry.runId}': journal position ${entry.position} ('${entry.name}') is already written; is another engine running this run?`,
+    );
+    this.name = 'JournalConflictError';
+  }
+}
+
+/** The run stopped without an outcome because its Tutti instance closed; it resumes on next start. */
+export class RunInterruptedError extends TuttiError {
+  readonly runId: string;
+  constructor(runId: string) {
+    super(
+      'RUN_INTERRUPTED',
+      `run '${runId}' stopped because Tutti closed before it finished; it resumes when Tutti starts again on the same store`,
+      { retryable: true },
+    );
+    this.name = 'RunInterruptedError';
+    this.runId = runId;
+  }
+}

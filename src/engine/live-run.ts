@@ -1,0 +1,553 @@
+/**
+ * One run, live in memory: it calls the workflow function once and serves its context.
+ *
+ * - Each context call takes the next position. If the journal (loaded on recovery) has that
+ *   position, the recorded outcome is returned and nothing runs again; a recorded call of another
+ *   kind or name is a divergence and fails the run naming the position.
+ * - Otherwise the call runs live and its outcome is appended to the journal through the store's
+ *   group commit. The workflow function itself may run ahead of durability (it is deterministic
+ *   and has no effects), but every side effect waits until the run's earlier writes are durable:
+ *   a step attempt, a child start (in 'strict' durability) and the run's final outcome (always).
+ *   So no effect ever depends on state a crash could lose, and a run costs one fsync'd batch per
+ *   sequential step, shared with every other run in flight.
+ * - The function runs once per process; replay happens only when a run is resumed.
+ */
+import { toMs } from '../core/duration.js';
+import {
+  NonDeterminismError,
+  RunCancelledError,
+  RunFailedError,
+  SerializationError,
+  StepFailedError,
+} from '../core/errors.js';
+import { childLogger, type Logger } from '../core/logger.js';
+import { seededRandom, uuidFrom } from '../core/random.js';
+import { backoffDelay, isRetryable, resolveRetry } from '../core/retry-policy.js';
+import { decode, encode, type RecordedError, recordError, reviveError } from '../core/serialize.js';
+import type {
+  ChildOptions,
+  Duration,
+  StepCallOptions,
+  StepRef,
+  WorkflowContext,
+  WorkflowDefinition,
+} from '../core/types.js';
+import type { JournalEntry, JournalKind, RunStatus, Store, TimerRecord, Transition } from '../store/store.js';
+import type { TuttiEvents } from './events.js';
+import type { Registry, ServiceRuntime } from './registry.js';
+import { attemptStep } from './step-attempt.js';
+import { abortable, waitUntil } from './wait.js';
+
+export type Durability = 'strict' | 'pipelined';
+
+/** What a run needs from its engine. */
+export interface RunEnvironment {
+  store: Store;
+  registry: Registry;
+  events: TuttiEvents;
+  logger: Logger;
+  durability: Durability;
+  clock: () => number;
+  /** Starts (or finds) a child run and returns its outcome once it is finished. */
+  runChild(def: WorkflowDefinition, input: unknown, id: string, parentId: string): Promise<RunOutcome>;
+  cancelRun(id: string, reason: string): Promise<void>;
+  finished(run: LiveRun): void;
+}
+
+/** How a run ended, as the run's handle reports it. */
+export type RunOutcome =
+  | { runId: string; status: 'completed'; output: unknown; json: string | null }
+  | { runId: string; status: 'failed' | 'cancelled'; error: unknown; json: string };
+
+/** The error JSON stored with a failed or cancelled run. */
+export interface RunErrorRecord {
+  error: RecordedError;
+  compensationFailures?: { step: string; position: number; error: RecordedError }[];
+}
+
+/** Thrown into a run's pending calls when its engine shuts down: the run resumes on next start. */
+class Halted extends Error {}
+
+interface PendingCompensation {
+  ref: StepRef;
+  input: unknown;
+}
+
+export class LiveRun {
+  readonly ctx: WorkflowContext;
+  readonly done: Promise<RunOutcome>;
+  private resolveDone!: (outcome: RunOutcome) => void;
+  private rejectDone!: (error: unknown) => void;
+
+  private next = 0;
+  private lastRecorded = -1;
+  private readonly compensations = new Map<number, PendingCompensation>();
+  private readonly children = new Set<string>();
+  private readonly random: () => number;
+  private readonly log: Logger;
+
+  private pendingWrites = 0;
+  private lastWrite: Promise<void> | undefined;
+  private inflight = 0;
+  private onIdle: (() => void) | undefined;
+
+  private abort = new AbortController();
+  private cancelled: RunCancelledError | undefined;
+  private halted = false;
+  private fatal: unknown;
+  private sleeps = 0;
+  private retries = 0;
+  private compensating = false;
+  private status: RunStatus;
+
+  constructor(
+    private readonly env: RunEnvironment,
+    readonly def: WorkflowDefinition,
+    readonly runId: string,
+    status: RunStatus,
+    private readonly journal: Map<number, JournalEntry> = new Map(),
+    private readonly timers: Map<number, TimerRecord> = new Map(),
+  ) {
+    this.status = status;
+    for (const position of journal.keys()) if (position > this.lastRecorded) this.lastRecorded = position;
+    this.random = seededRandom(runId);
+    this.log = childLogger(env.logger, { runId, workflow: def.name });
+    this.done = new Promise((resolve, reject) => {
+      this.resolveDone = resolve;
+      this.rejectDone = reject;
+    });
+    this.done.catch(() => {}); // observed through handles; an unobserved halt is not an error
+    this.ctx = Object.freeze({
+      runId,
+      workflow: def.name,
+      version: def.version,
+      step: (ref, input, options) => this.track(this.step(ref, input, options)),
+      sleep: (duration) => this.track(this.sleep(duration)),
+      child: (workflow, input, options) => this.track(this.child(workflow, input, options)),
+      now: () => this.now(),
+      random: () => this.random(),
+      uuid: () => uuidFrom(this.random),
+    } satisfies WorkflowContext);
+  }
+
+  /** Runs the workflow function to its end and records the outcome. */
+  async execute(input: unknown): Promise<void> {
+    let output: unknown;
+    try {
+      output = await this.def.fn(this.ctx, input);
+      if (this.fatal) throw this.fatal;
+      if (this.cancelled) throw this.cancelled;
+      this.checkJournalConsumed();
+    } catch (error) {
+      await this.fail(error);
+      return;
+    }
+    let encoded: ReturnType<typeof encode>;
+    try {
+      encoded = encode(output, `the result of workflow '${this.def.name}'`);
+    } catch (error) {
+      await this.fail(error);
+      return;
+    }
+    await this.whenIdle();
+    if (this.halted) return this.rejectDone(new Halted());
+    const json = encoded.json ?? null;
+    await this.finish(
+      { status: 'completed', output: json },
+      { runId: this.runId, status: 'completed', output: encoded.value, json },
+    );
+    this.env.events.emit('run:completed', () => ({
+      runId: this.runId,
+      workflow: this.def.name,
+      output: encoded.value,
+    }));
+  }
+
+  /** Cancels the run: pending calls reject, compensations run, the run ends 'cancelled'. */
+  cancel(reason = 'cancelled by request'): void {
+    if (this.cancelled || this.halted) return;
+    this.cancelled = new RunCancelledError(this.runId, reason);
+    this.abort.abort(this.cancelled);
+    for (const child of this.children) {
+      this.env.cancelRun(child, `parent run '${this.runId}' was cancelled`).catch(() => {});
+    }
+  }
+
+  /** Stops the run without recording an outcome (engine shutdown); it resumes on next start. */
+  halt(): void {
+    if (this.halted) return;
+    this.halted = true;
+    this.abort.abort(new Halted('the engine is shutting down'));
+  }
+
+  // ---- context calls ------------------------------------------------------------------------
+
+  private async step<I, O>(ref: StepRef<I, O>, input: I, options?: StepCallOptions<Awaited<O>>): Promise<Awaited<O>> {
+    const position = this.next++;
+    const recorded = this.journal.get(position);
+    if (recorded) {
+      this.expect(position, recorded, 'step', ref.name);
+      const output = this.replayed(recorded) as Awaited<O>;
+      if (options?.compensate) this.registerCompensation(position, options.compensate, output);
+      return output;
+    }
+    this.throwIfStopped();
+    const output = (await this.runStep(position, ref, input, options, 'step')) as Awaited<O>;
+    if (options?.compensate) this.registerCompensation(position, options.compensate, output);
+    return output;
+  }
+
+  private async sleep(duration: Duration): Promise<void> {
+    const ms = toMs(duration, 'ctx.sleep(duration)');
+    const position = this.next++;
+    const recorded = this.journal.get(position);
+    if (recorded) return this.expect(position, recorded, 'sleep', 'sleep');
+    this.throwIfStopped();
+    const startedAt = this.env.clock();
+    const restored = this.timers.get(position);
+    const fireAt = restored?.fireAt ?? startedAt + ms;
+    this.sleeps++;
+    this.write({ setTimer: restored ? undefined : { runId: this.runId, position, kind: 'sleep', fireAt, attempt: 0 } });
+    try {
+      await waitUntil(fireAt, this.abort.signal, this.env.clock);
+    } finally {
+      this.sleeps--;
+    }
+    const entry = this.entry(position, 'sleep', 'sleep', true, null, 1, startedAt);
+    this.write({ journal: [entry], clearTimer: position });
+  }
+
+  private async child<I, O>(workflow: WorkflowDefinition<I, O>, input: I, options?: ChildOptions): Promise<O> {
+    const position = this.next++;
+    const recorded = this.journal.get(position);
+    if (recorded) {
+      this.expect(position, recorded, 'child', workflow.name);
+      return this.replayed(recorded) as O;
+    }
+    this.throwIfStopped();
+    const id = options?.id ?? `${this.runId}/${position}`;
+    const startedAt = this.env.clock();
+    if (this.env.durability === 'strict') await this.durable();
+    this.children.add(id);
+    const outcome = await abortable(this.env.runChild(workflow, input, id, this.runId), this.abort.signal);
+    this.children.delete(id);
+    if (outcome.status === 'completed') {
+      this.write({ journal: [this.entry(position, 'child', workflow.name, true, outcome.json, 1, startedAt)] });
+      return outcome.output as O;
+    }
+    const recordedError = (JSON.parse(outcome.json) as RunErrorRecord).error;
+    this.write({
+      journal: [this.entry(position, 'child', workflow.name, false, JSON.stringify(recordedError), 1, startedAt)],
+    });
+    throw new RunFailedError(id, reviveError(recordedError));
+  }
+
+  private now(): number {
+    const position = this.next++;
+    const recorded = this.journal.get(position);
+    if (recorded) {
+      this.expect(position, recorded, 'now', 'now');
+      return Number(recorded.output);
+    }
+    const value = this.env.clock();
+    this.write({
+      journal: [{ ...this.entry(position, 'now', 'now', true, String(value), 1, value), finishedAt: value }],
+    });
+    return value;
+  }
+
+  // ---- steps --------------------------------------------------------------------------------
+
+  private async runStep(
+    position: number,
+    ref: StepRef,
+    input: unknown,
+    options: StepCallOptions<any> | undefined,
+    kind: 'step' | 'compensation',
+  ): Promise<unknown> {
+    const runtime = this.env.registry.service(ref);
+    const where = `step '${ref.name}'`;
+    const policy = options?.retry ? resolveRetry(options.retry, runtime.retry, where) : runtime.retry;
+    const timeoutMs = options?.timeout === undefined ? runtime.timeoutMs : toMs(options.timeout, `${where}: timeout`);
+    const stepInput = encode(input, `the input of ${where}`).value;
+    const startedAt = this.env.clock();
+    const restored = this.timers.get(position);
+    let attempt = 1;
+    let timerSet = false;
+    if (restored?.kind === 'retry') {
+      attempt = restored.attempt;
+      timerSet = true;
+      this.retries++;
+      await this.waitForRetry(restored.fireAt);
+    }
+    for (;;) {
+      if (this.env.durability === 'strict' || kind === 'compensation') await this.durable();
+      this.emitStep(kind === 'step' ? 'step:started' : 'compensation:started', ref, position, attempt);
+      let error: unknown;
+      const result = await this.attempt(runtime, ref, stepInput, position, attempt, timeoutMs);
+      if (result.ok) {
+        try {
+          const encoded = encode(result.value, `the result of ${where}`);
+          const entry = this.entry(position, kind, ref.name, true, encoded.json ?? null, attempt, startedAt);
+          this.write({ journal: [entry], clearTimer: timerSet ? position : undefined });
+          if (kind === 'step') {
+            this.env.events.emit('step:completed', () => ({
+              ...this.stepEvent(ref, position, attempt),
+              output: encoded.value,
+            }));
+          } else this.emitStep('compensation:completed', ref, position, attempt);
+          return encoded.value;
+        } catch (serialization) {
+          error = serialization; // a result that cannot be stored will not become storable on retry
+        }
+      } else error = result.error;
+      if (this.cancelled && kind === 'step') throw this.cancelled;
+      if (this.halted) throw new Halted();
+      if (!(error instanceof SerializationError) && attempt < policy.maxAttempts && isRetryable(policy, error)) {
+        attempt++;
+        const delayMs = backoffDelay(policy, attempt, Math.random());
+        const fireAt = this.env.clock() + delayMs;
+        this.retries++;
+        timerSet = true;
+        this.write({ setTimer: { runId: this.runId, position, kind: 'retry', fireAt, attempt } });
+        this.env.events.emit('step:retrying', () => ({
+          ...this.stepEvent(ref, position, attempt - 1),
+          error,
+          delayMs,
+        }));
+        this.log.debug('step attempt failed; retrying', { step: ref.name, attempt: attempt - 1, delayMs });
+        await this.waitForRetry(fireAt);
+        continue;
+      }
+      const failure = JSON.stringify(recordError(error));
+      this.write({
+        journal: [this.entry(position, kind, ref.name, false, failure, attempt, startedAt)],
+        clearTimer: timerSet ? position : undefined,
+      });
+      this.env.events.emit(kind === 'step' ? 'step:failed' : 'compensation:failed', () => ({
+        ...this.stepEvent(ref, position, attempt),
+        error,
+      }));
+      throw new StepFailedError(ref.name, attempt, error);
+    }
+  }
+
+  private async waitForRetry(fireAt: number): Promise<void> {
+    try {
+      // Compensations are not cancellable: they must finish what the cancellation started.
+      await waitUntil(fireAt, this.compensating ? undefined : this.abort.signal, this.env.clock);
+    } finally {
+      this.retries--;
+    }
+  }
+
+  private attempt(
+    runtime: ServiceRuntime,
+    ref: StepRef,
+    input: unknown,
+    position: number,
+    attempt: number,
+    timeoutMs: number | undefined,
+  ) {
+    return attemptStep({
+      limiter: runtime.limiter,
+      fn: ref.fn,
+      input,
+      timeoutMs,
+      stepName: ref.name,
+      runSignal: this.compensating ? undefined : this.abort.signal,
+      ctx: { runId: this.runId, step: ref.name, attempt, idempotencyKey: `${this.runId}:${position}` },
+    });
+  }
+
+  // ---- failure, compensation, outcome -------------------------------------------------------
+
+  private async fail(error: unknown): Promise<void> {
+    await this.whenIdle();
+    if (this.halted) return this.rejectDone(new Halted());
+    const fatal = this.fatal;
+    const failures = fatal ? [] : await this.compensate();
+    const thrown = fatal ?? error;
+    const cancelled = !fatal && this.cancelled !== undefined;
+    const record: RunErrorRecord = { error: recordError(thrown) };
+    if (failures.length > 0) record.compensationFailures = failures;
+    const json = JSON.stringify(record);
+    const status = cancelled ? 'cancelled' : 'failed';
+    await this.finish({ status, error: json }, { runId: this.runId, status, error: thrown, json });
+    if (cancelled) this.env.events.emit('run:cancelled', () => ({ runId: this.runId, workflow: this.def.name }));
+    else this.env.events.emit('run:failed', () => ({ runId: this.runId, workflow: this.def.name, error: thrown }));
+  }
+
+  private async compensate(): Promise<NonNullable<RunErrorRecord['compensationFailures']>> {
+    const failures: NonNullable<RunErrorRecord['compensationFailures']> = [];
+    if (this.compensations.size === 0) return failures;
+    this.compensating = true;
+    this.write({});
+    const newestFirst = [...this.compensations].sort((a, b) => b[0] - a[0]);
+    for (const [forPosition, compensation] of newestFirst) {
+      const position = this.next++;
+      const recorded = this.journal.get(position);
+      try {
+        if (recorded) {
+          this.expect(position, recorded, 'compensation', compensation.ref.name);
+          this.replayed(recorded);
+        } else {
+          await this.runStep(position, compensation.ref, compensation.input, undefined, 'compensation');
+        }
+      } catch (error) {
+        if (this.halted || error instanceof NonDeterminismError) throw error;
+        const cause = error instanceof StepFailedError ? error.cause : error;
+        failures.push({ step: compensation.ref.name, position: forPosition, error: recordError(cause) });
+        this.log.warn('compensation failed', { step: compensation.ref.name, position });
+      }
+    }
+    return failures;
+  }
+
+  private registerCompensation(
+    position: number,
+    compensate: NonNullable<StepCallOptions<any>['compensate']>,
+    output: unknown,
+  ): void {
+    if ('fn' in compensate) this.compensations.set(position, { ref: compensate, input: output });
+    else this.compensations.set(position, { ref: compensate.step, input: compensate.input(output) });
+  }
+
+  private async finish(transition: Partial<Transition>, outcome: RunOutcome): Promise<void> {
+    this.compensating = false;
+    try {
+      await this.write(transition, false);
+    } catch (error) {
+      this.rejectDone(error); // the store failed: the run stays in flight and resumes on next start
+      this.env.finished(this);
+      return;
+    }
+    this.resolveDone(outcome);
+    this.env.finished(this);
+  }
+
+  // ---- journal and durability -----------------------------------------------------------------
+
+  private write(t: Partial<Transition>, trackStatus = true): Promise<void> {
+    const transition: Transition = { ...t, runId: this.runId, at: this.env.clock() };
+    if (trackStatus) {
+      const status = this.compensating
+        ? 'compensating'
+        : this.sleeps > 0
+          ? 'sleeping'
+          : this.retries > 0
+            ? 'retrying'
+            : 'running';
+      if (status !== this.status) transition.status = this.status = status;
+    }
+    const written = this.env.store.commit(transition);
+    this.pendingWrites++;
+    this.lastWrite = written;
+    written.then(
+      () => this.pendingWrites--,
+      (error) => {
+        this.pendingWrites--;
+        this.log.error('the store refused a write; the run stops here and resumes on next start', { error });
+        if (!this.fatal) this.fatal = error;
+        this.halt();
+      },
+    );
+    return written;
+  }
+
+  /** Resolves when every write issued so far is durable (writes of a run land in order). */
+  private durable(): Promise<void> | undefined {
+    return this.pendingWrites > 0 ? this.lastWrite : undefined;
+  }
+
+  private entry(
+    position: number,
+    kind: JournalKind,
+    name: string,
+    ok: boolean,
+    output: string | null,
+    attempts: number,
+    startedAt: number,
+  ): JournalEntry {
+    return { runId: this.runId, position, kind, name, ok, output, attempts, startedAt, finishedAt: this.env.clock() };
+  }
+
+  private replayed(entry: JournalEntry): unknown {
+    if (entry.ok) return decode(entry.output);
+    const cause = reviveError(JSON.parse(entry.output as string) as RecordedError);
+    throw new StepFailedError(entry.name, entry.attempts, cause);
+  }
+
+  private expect(position: number, recorded: JournalEntry, kind: JournalKind, name: string): void {
+    if (recorded.kind === kind && recorded.name === name) return;
+    this.diverged(
+      position,
+      `the journal recorded ${recorded.kind} '${recorded.name}' but the workflow now calls ${kind} '${name}'`,
+    );
+  }
+
+  private checkJournalConsumed(): void {
+    if (this.lastRecorded >= this.next) {
+      const entry = this.journal.get(this.lastRecorded) as JournalEntry;
+      this.diverged(
+        this.next,
+        `the workflow returned, but the journal has ${entry.kind} '${entry.name}' at position ${entry.position}`,
+      );
+    }
+  }
+
+  private diverged(position: number, what: string): never {
+    const error = new NonDeterminismError(
+      `run '${this.runId}' of workflow '${this.def.name}' (version '${this.def.version}'): replay diverged at position ${position}: ${what}. ` +
+        'The workflow code changed while the run was in flight: register the changed code as a new version ' +
+        "(defineWorkflow(name, fn, { version: '2' })) and keep the old version until its runs finish.",
+      position,
+    );
+    this.fatal ??= error;
+    throw error;
+  }
+
+  private throwIfStopped(): void {
+    if (this.fatal) throw this.fatal;
+    if (this.cancelled) throw this.cancelled;
+    if (this.halted) throw new Halted();
+  }
+
+  // ---- bookkeeping --------------------------------------------------------------------------
+
+  private track<T>(operation: Promise<T>): Promise<T> {
+    this.inflight++;
+    const settle = () => {
+      if (--this.inflight === 0 && this.onIdle) {
+        const idle = this.onIdle;
+        this.onIdle = undefined;
+        idle();
+      }
+    };
+    operation.then(settle, settle);
+    return operation;
+  }
+
+  /** Waits for calls the workflow started but did not await (their effects are under way). */
+  private whenIdle(): Promise<void> | undefined {
+    if (this.inflight === 0) return undefined;
+    return new Promise((resolve) => {
+      this.onIdle = resolve;
+    });
+  }
+
+  private stepEvent(ref: StepRef, position: number, attempt: number) {
+    return { runId: this.runId, workflow: this.def.name, step: ref.name, position, attempt };
+  }
+
+  private emitStep(
+    name: 'step:started' | 'compensation:started' | 'compensation:completed',
+    ref: StepRef,
+    position: number,
+    attempt: number,
+  ) {
+    this.env.events.emit(name, () => this.stepEvent(ref, position, attempt));
+  }
+}
+
+export { Halted };

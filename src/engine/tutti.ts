@@ -1,0 +1,377 @@
+/**
+ * A Tutti instance: the engine over one store. It starts runs (idempotently by id), keeps the
+ * runs of this process live in memory, resumes interrupted runs when it starts, and answers
+ * questions about runs.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  ConfigError,
+  RunCancelledError,
+  RunConflictError,
+  RunFailedError,
+  RunInterruptedError,
+  StoreClosedError,
+  UnknownRunError,
+} from '../core/errors.js';
+import { type Logger, silentLogger } from '../core/logger.js';
+import { decode, encode, type RecordedError, reviveError } from '../core/serialize.js';
+import type { WorkflowDefinition } from '../core/types.js';
+import { openStore } from '../store/open-store.js';
+import { IN_FLIGHT_STATUSES, isFinished, type RunQuery, type RunRecord, type Store } from '../store/store.js';
+import { TuttiEvents } from './events.js';
+import {
+  type Durability,
+  Halted,
+  LiveRun,
+  type RunEnvironment,
+  type RunErrorRecord,
+  type RunOutcome,
+} from './live-run.js';
+import { Registry } from './registry.js';
+import type { Service } from './service.js';
+
+export interface TuttiOptions {
+  /**
+   * Where runs are kept: a store URL ('sqlite:./tutti.db', 'memory:') or a Store instance.
+   * @default 'sqlite:./tutti.db'
+   */
+  store?: string | Store;
+  /** The services whose steps workflows call. @default [] */
+  services?: readonly Service<any>[];
+  /** The workflows this instance can start and resume (several versions of one name are fine). @default [] */
+  workflows?: readonly WorkflowDefinition<any, any>[];
+  /** Where the engine logs; silent by default. @default silentLogger */
+  logger?: Logger;
+  /**
+   * 'strict': a step starts only once everything the run recorded before it is durable, so a
+   * crash can never make a step run with inputs that were not kept. 'pipelined': steps start at
+   * once and their records reach the disk with the next batch; a crash can re-run a few steps of a
+   * run with recomputed inputs (under the same idempotency key). Run outcomes are durable before
+   * they are reported in both modes.
+   * @default 'strict'
+   */
+  durability?: Durability;
+  /** Resume the runs that were in flight when the store was last used. @default true */
+  resume?: boolean;
+}
+
+export interface StartOptions {
+  /** The run's id: starting an id that exists returns that run instead of a new one. @default a random UUID */
+  id?: string;
+}
+
+/** A run as reported to users: JSON decoded. */
+export interface RunInfo {
+  id: string;
+  workflow: string;
+  version: string;
+  status: RunRecord['status'];
+  input: unknown;
+  output: unknown;
+  error: RunErrorRecord | undefined;
+  parentId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface RunHandle<O = unknown> {
+  readonly id: string;
+  readonly workflow: string;
+  /** false when `start` found an existing run with this id. */
+  readonly created: boolean;
+  /** The run's output once it completes; rejects with RunFailedError or RunCancelledError. */
+  result(): Promise<O>;
+  /** The run as stored now. */
+  info(): Promise<RunInfo>;
+  cancel(reason?: string): Promise<void>;
+}
+
+export interface Tutti {
+  readonly store: Store;
+  readonly events: TuttiEvents;
+  /** Runs resumed when this instance started. */
+  readonly resumed: readonly string[];
+  /**
+   * Starts a run, or returns the existing run with the same id.
+   * @example const run = await tutti.start(placeOrder, order, { id: `order-${order.id}` });
+   */
+  start<I, O>(workflow: WorkflowDefinition<I, O> | string, input: I, options?: StartOptions): Promise<RunHandle<O>>;
+  /** A handle on an existing run. Throws UnknownRunError if there is none. */
+  handle<O = unknown>(runId: string): Promise<RunHandle<O>>;
+  getRun(runId: string): Promise<RunInfo | undefined>;
+  listRuns(query?: RunQuery): Promise<RunInfo[]>;
+  cancel(runId: string, reason?: string): Promise<void>;
+  /** Stops live runs where they are (they resume on next start), flushes and closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a Tutti instance: opens (and migrates) the store, registers services and workflows,
+ * and resumes the runs that were in flight.
+ *
+ * @example
+ * const tutti = await createTutti({ store: 'sqlite:./tutti.db', services: [inventory, payment], workflows: [placeOrder] });
+ */
+export async function createTutti(options: TuttiOptions = {}): Promise<Tutti> {
+  const durability = options.durability ?? 'strict';
+  if (durability !== 'strict' && durability !== 'pipelined') {
+    throw new ConfigError(`durability: '${durability}' is not a mode; use 'strict' or 'pipelined'`);
+  }
+  const registry = new Registry(options.services ?? [], options.workflows ?? []);
+  const store =
+    typeof options.store === 'object' ? options.store : await openStore(options.store ?? 'sqlite:./tutti.db');
+  const engine = new Engine(store, registry, options.logger ?? silentLogger, durability);
+  if (options.resume ?? true) await engine.resumeInterruptedRuns();
+  return engine;
+}
+
+class Engine implements Tutti {
+  readonly events = new TuttiEvents();
+  readonly resumed: string[] = [];
+  private readonly live = new Map<string, LiveRun>();
+  private readonly env: RunEnvironment;
+  private closed = false;
+
+  constructor(
+    readonly store: Store,
+    registry: Registry,
+    private readonly logger: Logger,
+    durability: Durability,
+  ) {
+    this.env = {
+      store,
+      registry,
+      events: this.events,
+      logger,
+      durability,
+      clock: Date.now,
+      runChild: (def, input, id, parentId) => this.runChild(def, input, id, parentId),
+      cancelRun: (id, reason) => this.cancel(id, reason),
+      finished: (run) => {
+        if (this.live.get(run.runId) === run) this.live.delete(run.runId);
+      },
+    };
+  }
+
+  async start<I, O>(
+    workflow: WorkflowDefinition<I, O> | string,
+    input: I,
+    options: StartOptions = {},
+  ): Promise<RunHandle<O>> {
+    const def = this.env.registry.workflowToStart(workflow);
+    return this.startRun(def, input, options.id ?? randomUUID(), null) as Promise<RunHandle<O>>;
+  }
+
+  async handle<O>(runId: string): Promise<RunHandle<O>> {
+    const live = this.live.get(runId);
+    if (live) return this.liveHandle(live, false) as RunHandle<O>;
+    const run = await this.store.getRun(runId);
+    if (!run) throw new UnknownRunError(runId);
+    return this.storedHandle(run, false) as RunHandle<O>;
+  }
+
+  async getRun(runId: string): Promise<RunInfo | undefined> {
+    const run = await this.store.getRun(runId);
+    return run && toInfo(run);
+  }
+
+  async listRuns(query?: RunQuery): Promise<RunInfo[]> {
+    return (await this.store.listRuns(query)).map(toInfo);
+  }
+
+  async cancel(runId: string, reason?: string): Promise<void> {
+    const live = this.live.get(runId);
+    if (live) {
+      live.cancel(reason);
+      await live.done.catch(() => {});
+      return;
+    }
+    const run = await this.store.getRun(runId);
+    if (!run) throw new UnknownRunError(runId);
+    if (isFinished(run.status)) return;
+    // In flight but not live here (its workflow version is not registered): record the decision.
+    const error: RunErrorRecord = {
+      error: { kind: 'error', name: 'RunCancelledError', message: reason ?? 'cancelled' },
+    };
+    await this.store.commit({ runId, at: Date.now(), status: 'cancelled', error: JSON.stringify(error) });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const runs = [...this.live.values()];
+    for (const run of runs) run.halt();
+    await Promise.allSettled(runs.map((run) => run.done));
+    await this.store.close();
+  }
+
+  /** Resumes every run left in flight: replays each from its journal and carries on. */
+  async resumeInterruptedRuns(): Promise<void> {
+    let before: string | undefined;
+    for (;;) {
+      const page = await this.store.listRuns({ status: IN_FLIGHT_STATUSES, before, limit: 500 });
+      for (const run of page) {
+        if (!this.live.has(run.id)) await this.resume(run.id);
+      }
+      if (page.length < 500) return;
+      before = page[page.length - 1]?.id;
+    }
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  private async startRun(
+    def: WorkflowDefinition,
+    input: unknown,
+    id: string,
+    parentId: string | null,
+  ): Promise<RunHandle> {
+    if (this.closed) throw new StoreClosedError();
+    const existing = this.live.get(id);
+    if (existing) return this.liveHandle(this.sameWorkflow(existing.def.name, def, id) && existing, false);
+    const encoded = encode(input, `the input of workflow '${def.name}'`);
+    const run = new LiveRun(this.env, def, id, 'running');
+    this.live.set(id, run);
+    let created: boolean;
+    let stored: RunRecord;
+    try {
+      ({ created, run: stored } = await this.store.createRun({
+        id,
+        workflow: def.name,
+        version: def.version,
+        input: encoded.json ?? null,
+        parentId,
+        createdAt: Date.now(),
+      }));
+    } catch (error) {
+      this.live.delete(id);
+      throw error;
+    }
+    if (!created) {
+      this.live.delete(id);
+      this.sameWorkflow(stored.workflow, def, id);
+      if (!isFinished(stored.status)) await this.resume(id);
+      return this.handle(id);
+    }
+    this.events.emit('run:started', () => ({ runId: id, workflow: def.name }));
+    void run.execute(encoded.value);
+    return this.liveHandle(run, true);
+  }
+
+  private sameWorkflow(storedName: string, def: WorkflowDefinition, id: string): true {
+    if (storedName !== def.name) {
+      throw new RunConflictError(
+        `run id '${id}' belongs to a run of workflow '${storedName}', not '${def.name}'; choose another id`,
+      );
+    }
+    return true;
+  }
+
+  private async resume(runId: string): Promise<void> {
+    const state = await this.store.readRunState(runId);
+    if (!state || isFinished(state.run.status) || this.live.has(runId)) return;
+    const { run } = state;
+    const def = this.env.registry.workflowVersion(run.workflow, run.version);
+    if (!def) {
+      this.logger.error(
+        `run '${run.id}' cannot resume: workflow '${run.workflow}' version '${run.version}' is not registered; register that version to resume it`,
+        { runId: run.id },
+      );
+      return;
+    }
+    const journal = new Map(state.journal.map((entry) => [entry.position, entry]));
+    const timers = new Map(state.timers.map((timer) => [timer.position, timer]));
+    const live = new LiveRun(this.env, def, run.id, run.status, journal, timers);
+    this.live.set(run.id, live);
+    this.resumed.push(run.id);
+    this.events.emit('run:resumed', () => ({ runId: run.id, workflow: run.workflow }));
+    void live.execute(decode(run.input));
+  }
+
+  private async runChild(def: WorkflowDefinition, input: unknown, id: string, parentId: string): Promise<RunOutcome> {
+    const handle = await this.startRun(def, input, id, parentId);
+    const live = this.live.get(handle.id);
+    if (live) return live.done;
+    const run = (await this.store.getRun(handle.id)) as RunRecord;
+    return storedOutcome(run);
+  }
+
+  private liveHandle(run: LiveRun, created: boolean): RunHandle {
+    return {
+      id: run.runId,
+      workflow: run.def.name,
+      created,
+      result: () => run.done.then(outcomeValue, (error) => this.afterHalt(run.runId, error)),
+      info: () => this.getRun(run.runId).then((info) => info as RunInfo),
+      cancel: (reason) => this.cancel(run.runId, reason),
+    };
+  }
+
+  private storedHandle(run: RunRecord, created: boolean): RunHandle {
+    return {
+      id: run.id,
+      workflow: run.workflow,
+      created,
+      result: async () => {
+        const live = this.live.get(run.id);
+        if (live) return live.done.then(outcomeValue, (error) => this.afterHalt(run.id, error));
+        const now = (await this.store.getRun(run.id)) as RunRecord;
+        if (!isFinished(now.status)) {
+          throw new ConfigError(
+            `run '${run.id}' is in flight but not live in this process (its workflow version is not registered here)`,
+          );
+        }
+        return outcomeValue(storedOutcome(now));
+      },
+      info: () => this.getRun(run.id).then((info) => info as RunInfo),
+      cancel: (reason) => this.cancel(run.id, reason),
+    };
+  }
+
+  private afterHalt(runId: string, error: unknown): never {
+    throw error instanceof Halted ? new RunInterruptedError(runId) : error;
+  }
+}
+
+function outcomeValue(outcome: RunOutcome): unknown {
+  if (outcome.status === 'completed') return outcome.output;
+  if (outcome.status === 'cancelled') {
+    const record = JSON.parse(outcome.json) as RunErrorRecord;
+    throw new RunCancelledError(outcome.runId, record.error.kind === 'error' ? record.error.message : undefined);
+  }
+  const record = JSON.parse(outcome.json) as RunErrorRecord;
+  const detail = record.compensationFailures?.length
+    ? `; ${record.compensationFailures.length} compensation(s) also failed: ${record.compensationFailures.map((f) => f.step).join(', ')}`
+    : '';
+  throw Object.assign(new RunFailedError(outcome.runId, outcome.error, detail), {
+    compensationFailures: record.compensationFailures ?? [],
+  });
+}
+
+function storedOutcome(run: RunRecord): RunOutcome {
+  if (run.status === 'completed')
+    return { status: 'completed', output: decode(run.output), json: run.output, runId: run.id };
+  const json = run.error ?? JSON.stringify({ error: { kind: 'value', value: null } });
+  const record = JSON.parse(json) as RunErrorRecord;
+  return {
+    status: run.status as 'failed' | 'cancelled',
+    error: reviveError(record.error as RecordedError),
+    json,
+    runId: run.id,
+  };
+}
+
+function toInfo(run: RunRecord): RunInfo {
+  return {
+    id: run.id,
+    workflow: run.workflow,
+    version: run.version,
+    status: run.status,
+    input: decode(run.input),
+    output: decode(run.output),
+    error: run.error === null ? undefined : (JSON.parse(run.error) as RunErrorRecord),
+    parentId: run.parentId,
+    createdAt: new Date(run.createdAt),
+    updatedAt: new Date(run.updatedAt),
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Tutti: durable orchestration for microservices. The root export holds the engine, the types
+ * and the errors; store adapters live under subpaths (`tutti/store/sqlite`, `tutti/store/memory`).
+ */
+export { type Duration, toMs } from './core/duration.js';
+export {
+  ConfigError,
+  DuplicateNameError,
+  JournalConflictError,
+  NonDeterminismError,
+  NonRetryableError,
+  RunCancelledError,
+  RunConflictError,
+  RunFailedError,
+  RunInterruptedError,
+  SchemaTooNewError,
+  SerializationError,
+  StepFailedError,
+  StepTimeoutError,
+  StoreClosedError,
+  StoreUnavailableError,
+  TuttiError,
+  type TuttiErrorCode,
+  UnknownRunError,
+  UnknownWorkflowError,
+} from './core/errors.js';
+export { type Logger, type LogMeta, silentLogger } from './core/logger.js';
+export type { RetryOptions } from './core/retry-policy.js';
+export type { RecordedError } from './core/serialize.js';
+export type {
+  ChildOptions,
+  Compensation,
+  ServiceOptions,
+  StepCallOptions,
+  StepContext,
+  StepFunction,
+  StepRef,
+  WorkflowContext,
+  WorkflowDefinition,
+  WorkflowFunction,
+  WorkflowOptions,
+} from './core/types.js';
+export type { RunEvent, StepEvent, TuttiEventMap, TuttiEventName, TuttiEvents } from './engine/events.js';
+export type { Durability, RunErrorRecord } from './engine/live-run.js';
+export { defineService, type Service } from './engine/service.js';
+export {
+  createTutti,
+  type RunHandle,
+  type RunInfo,
+  type StartOptions,
+  type Tutti,
+  type TuttiOptions,
+} from './engine/tutti.js';
+export { defineWorkflow } from './engine/workflow.js';
+export { openStore } from './store/open-store.js';
+export type { RunQuery, RunStatus, Store } from './store/store.js';

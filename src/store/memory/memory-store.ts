@@ -1,0 +1,167 @@
+/**
+ * The in-memory store: the reference adapter of the store port, for tests and examples that need
+ * no durability. It goes through the same group commit as the durable adapters, so timing and
+ * ordering behave alike; nothing survives the process.
+ */
+import { JournalConflictError, UnknownRunError } from '../../core/errors.js';
+import { GroupCommit, type StoreWrite } from '../group-commit.js';
+import type {
+  CreateRunResult,
+  JournalEntry,
+  NewRun,
+  RunQuery,
+  RunRecord,
+  RunState,
+  Store,
+  TaskRecord,
+  TimerRecord,
+  Transition,
+} from '../store.js';
+
+type Write = StoreWrite<NewRun, Transition>;
+
+interface RunSlot {
+  run: RunRecord;
+  /** Creation order, for newest-first listing. */
+  seq: number;
+  journal: Map<number, JournalEntry>;
+  timers: Map<number, TimerRecord>;
+}
+
+export type MemoryStoreOptions = {};
+
+/** Creates an empty in-memory store. @example const store = createMemoryStore(); */
+export function createMemoryStore(_options: MemoryStoreOptions = {}): Store {
+  return new MemoryStore();
+}
+
+class MemoryStore implements Store {
+  readonly kind = 'memory';
+  private readonly runs = new Map<string, RunSlot>();
+  private readonly tasks = new Map<string, TaskRecord>();
+  private taskSeq = 0;
+  private readonly taskOrder = new Map<string, number>();
+  private seq = 0;
+  private readonly writes = new GroupCommit<Write, CreateRunResult | undefined>((batch) => this.applyBatch(batch));
+
+  createRun(run: NewRun): Promise<CreateRunResult> {
+    return this.writes.submit({ type: 'create', run }) as Promise<CreateRunResult>;
+  }
+
+  async commit(transition: Transition): Promise<void> {
+    await this.writes.submit({ type: 'commit', transition });
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    const slot = this.runs.get(id);
+    return slot && { ...slot.run };
+  }
+
+  async listRuns(query: RunQuery = {}): Promise<RunRecord[]> {
+    const limit = query.limit ?? 100;
+    const beforeSeq = query.before === undefined ? Number.POSITIVE_INFINITY : (this.runs.get(query.before)?.seq ?? -1);
+    const matches: RunSlot[] = [];
+    for (const slot of this.runs.values()) {
+      const run = slot.run;
+      if (slot.seq >= beforeSeq) continue;
+      if (query.status && !query.status.includes(run.status)) continue;
+      if (query.workflow !== undefined && run.workflow !== query.workflow) continue;
+      if (query.parentId !== undefined && run.parentId !== query.parentId) continue;
+      matches.push(slot);
+    }
+    matches.sort((a, b) => b.seq - a.seq);
+    return matches.slice(0, limit).map((slot) => ({ ...slot.run }));
+  }
+
+  async readRunState(id: string): Promise<RunState | undefined> {
+    const slot = this.runs.get(id);
+    if (!slot) return undefined;
+    return {
+      run: { ...slot.run },
+      journal: [...slot.journal.values()].sort((a, b) => a.position - b.position).map((e) => ({ ...e })),
+      timers: [...slot.timers.values()].sort((a, b) => a.position - b.position).map((t) => ({ ...t })),
+    };
+  }
+
+  async dueTimers(until: number, limit: number): Promise<TimerRecord[]> {
+    const due: TimerRecord[] = [];
+    for (const slot of this.runs.values()) {
+      for (const timer of slot.timers.values()) if (timer.fireAt <= until) due.push({ ...timer });
+    }
+    return due.sort((a, b) => a.fireAt - b.fireAt).slice(0, limit);
+  }
+
+  async claimTasks(queue: string, workerId: string, max: number, leaseMs: number, now: number): Promise<TaskRecord[]> {
+    const claimable = [...this.tasks.values()]
+      .filter((t) => t.queue === queue && t.visibleAt <= now && (t.leaseExpiresAt === null || t.leaseExpiresAt <= now))
+      .sort((a, b) => a.visibleAt - b.visibleAt || (this.taskOrder.get(a.id) ?? 0) - (this.taskOrder.get(b.id) ?? 0))
+      .slice(0, max);
+    for (const task of claimable) {
+      task.workerId = workerId;
+      task.leaseExpiresAt = now + leaseMs;
+    }
+    return claimable.map((t) => ({ ...t }));
+  }
+
+  async extendTaskLease(taskId: string, workerId: string, leaseMs: number, now: number): Promise<boolean> {
+    const task = this.tasks.get(taskId);
+    if (!task || task.workerId !== workerId || (task.leaseExpiresAt ?? 0) <= now) return false;
+    task.leaseExpiresAt = now + leaseMs;
+    return true;
+  }
+
+  async completeTask(taskId: string, workerId: string): Promise<boolean> {
+    const task = this.tasks.get(taskId);
+    if (!task || task.workerId !== workerId) return false;
+    this.tasks.delete(taskId);
+    return true;
+  }
+
+  close(): Promise<void> {
+    return this.writes.close();
+  }
+
+  // Validates the whole batch before changing anything, so a failing batch leaves no trace and
+  // the group commit can re-apply it write by write, like a rolled-back transaction.
+  private applyBatch(batch: readonly Write[]): (CreateRunResult | undefined)[] {
+    const created = new Set<string>();
+    for (const write of batch) {
+      if (write.type === 'create') created.add(write.run.id);
+      else if (!this.runs.has(write.transition.runId) && !created.has(write.transition.runId)) {
+        throw new UnknownRunError(write.transition.runId);
+      } else {
+        for (const entry of write.transition.journal ?? []) {
+          if (this.runs.get(entry.runId)?.journal.has(entry.position)) throw new JournalConflictError(entry);
+        }
+      }
+    }
+    return batch.map((write) => (write.type === 'create' ? this.create(write.run) : this.apply(write.transition)));
+  }
+
+  private create(run: NewRun): CreateRunResult {
+    const existing = this.runs.get(run.id);
+    if (existing) return { run: { ...existing.run }, created: false };
+    const record: RunRecord = { ...run, status: 'running', output: null, error: null, updatedAt: run.createdAt };
+    this.runs.set(run.id, { run: record, seq: this.seq++, journal: new Map(), timers: new Map() });
+    return { run: { ...record }, created: true };
+  }
+
+  private apply(t: Transition): undefined {
+    const slot = this.runs.get(t.runId) as RunSlot;
+    if (t.journal) for (const entry of t.journal) slot.journal.set(entry.position, { ...entry });
+    if (t.clearTimer !== undefined) slot.timers.delete(t.clearTimer);
+    if (t.setTimer) slot.timers.set(t.setTimer.position, { ...t.setTimer });
+    if (t.enqueue) {
+      for (const task of t.enqueue) {
+        this.tasks.set(task.id, { ...task, workerId: null, leaseExpiresAt: null });
+        this.taskOrder.set(task.id, this.taskSeq++);
+      }
+    }
+    const run = slot.run;
+    if (t.status !== undefined) run.status = t.status;
+    if (t.output !== undefined) run.output = t.output;
+    if (t.error !== undefined) run.error = t.error;
+    run.updatedAt = t.at;
+    return undefined;
+  }
+}

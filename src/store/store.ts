@@ -1,0 +1,176 @@
+/**
+ * The store port: everything Tutti keeps durably goes through these operations.
+ *
+ * Contract
+ * - Operations are domain operations; no SQL, client or driver type crosses this port. Values
+ *   that users supply (inputs, results, errors) cross it as JSON text, already validated by the
+ *   engine, so an adapter never serializes user data itself.
+ * - `createRun` and `commit` resolve only once their writes are durable. An adapter batches the
+ *   writes issued close together (the same event-loop turn) into one transaction: a group commit,
+ *   so durability costs one fsync per batch, not one per step. Each Transition is atomic: all of
+ *   its writes land or none do; a batch that fails is retried one transition at a time so that
+ *   one bad transition cannot fail its neighbours.
+ * - Transitions of one run are applied in the order they were issued.
+ * - Reads see every write whose promise has resolved.
+ *
+ * What it leaves out (later issues, designed to fit)
+ * - Ownership of runs by engine nodes (leases on runs) for several nodes on PostgreSQL.
+ * - The event log, subscriptions and dead letters: new fields on Transition (the outbox) and new
+ *   operations beside these, in the same transaction.
+ * - Archival of finished runs.
+ */
+/** A run's life: in flight (the first four) or finished (the last three). */
+export type RunStatus = 'running' | 'sleeping' | 'retrying' | 'compensating' | 'completed' | 'failed' | 'cancelled';
+
+/** Statuses of runs that are not finished: the engine resumes these on start. */
+export const IN_FLIGHT_STATUSES: readonly RunStatus[] = Object.freeze([
+  'running',
+  'sleeping',
+  'retrying',
+  'compensating',
+]);
+
+export function isFinished(status: RunStatus): boolean {
+  return status === 'completed' || status === 'failed' || status === 'cancelled';
+}
+
+export interface NewRun {
+  id: string;
+  workflow: string;
+  /** Version of the workflow definition the run started with; it is resumed with that version. */
+  version: string;
+  /** JSON text of the input, or null for none. */
+  input: string | null;
+  parentId: string | null;
+  /** Epoch milliseconds. */
+  createdAt: number;
+}
+
+export interface RunRecord extends NewRun {
+  status: RunStatus;
+  /** JSON text of the result once completed. */
+  output: string | null;
+  /** JSON text of the failure (a RecordedError, plus compensation failures) once failed or cancelled. */
+  error: string | null;
+  updatedAt: number;
+}
+
+/** What a journal entry records. */
+export type JournalKind = 'step' | 'compensation' | 'sleep' | 'now' | 'child';
+
+/**
+ * One completed operation of a run, at its position in the workflow's order of calls. The journal
+ * is append-only: an entry is written once, when the operation has finished for good.
+ */
+export interface JournalEntry {
+  runId: string;
+  /** 0-based position of the call in the run (the order in which the workflow made its calls). */
+  position: number;
+  kind: JournalKind;
+  /** What was called: 'service.step' for steps, the workflow name for children, 'sleep', 'now'. */
+  name: string;
+  /** true: `output` holds the result as JSON text; false: it holds a RecordedError as JSON text. */
+  ok: boolean;
+  output: string | null;
+  attempts: number;
+  startedAt: number;
+  finishedAt: number;
+}
+
+/** A durable wake-up: the end of a sleep, or the next attempt of a failed step. */
+export interface TimerRecord {
+  runId: string;
+  position: number;
+  kind: 'sleep' | 'retry';
+  /** Epoch milliseconds at which the timer fires. */
+  fireAt: number;
+  /** For 'retry': the attempt that runs when the timer fires. */
+  attempt: number;
+}
+
+/** A unit of work for a worker outside the engine's process (remote workers), leased when claimed. */
+export interface NewTask {
+  id: string;
+  /** The queue, usually a service name; workers claim from one queue. */
+  queue: string;
+  runId: string;
+  position: number;
+  name: string;
+  input: string | null;
+  attempt: number;
+  /** Not claimable before this time (epoch ms). */
+  visibleAt: number;
+}
+
+export interface TaskRecord extends NewTask {
+  /** The worker holding the lease, if any. */
+  workerId: string | null;
+  leaseExpiresAt: number | null;
+}
+
+/**
+ * One atomic state change of one run: append to its journal, change its status or outcome, set
+ * or clear its timer, enqueue tasks. Everything in a transition lands in one transaction.
+ */
+export interface Transition {
+  runId: string;
+  at: number;
+  journal?: JournalEntry[];
+  status?: RunStatus;
+  output?: string | null;
+  error?: string | null;
+  setTimer?: TimerRecord;
+  /** Position of the timer to remove. */
+  clearTimer?: number;
+  enqueue?: NewTask[];
+}
+
+export interface CreateRunResult {
+  run: RunRecord;
+  /** false when a run with this id already existed: `run` is that run, unchanged. */
+  created: boolean;
+}
+
+/** What the engine needs to resume a run: the run, its journal in position order, its timers. */
+export interface RunState {
+  run: RunRecord;
+  journal: JournalEntry[];
+  timers: TimerRecord[];
+}
+
+export interface RunQuery {
+  status?: readonly RunStatus[];
+  workflow?: string;
+  parentId?: string;
+  /** Runs created strictly before this one (id of the last run of the previous page). */
+  before?: string;
+  /** @default 100 */
+  limit?: number;
+}
+
+export interface Store {
+  /** 'memory', 'sqlite', ...: for messages and benchmarks. */
+  readonly kind: string;
+
+  /** Creates a run unless one with the same id exists (idempotent start). Durable when resolved. */
+  createRun(run: NewRun): Promise<CreateRunResult>;
+  /** Applies a transition atomically; durable when resolved. Throws UnknownRunError for an unknown run. */
+  commit(transition: Transition): Promise<void>;
+
+  getRun(id: string): Promise<RunRecord | undefined>;
+  /** Runs, newest first. */
+  listRuns(query?: RunQuery): Promise<RunRecord[]>;
+  readRunState(id: string): Promise<RunState | undefined>;
+  /** Timers due at or before `until`, earliest first, across all runs. */
+  dueTimers(until: number, limit: number): Promise<TimerRecord[]>;
+
+  /** Claims up to `max` visible tasks of a queue for `workerId`, leased for `leaseMs`; oldest first. */
+  claimTasks(queue: string, workerId: string, max: number, leaseMs: number, now: number): Promise<TaskRecord[]>;
+  /** Extends a lease; false when the worker no longer holds it (expired and claimed by another). */
+  extendTaskLease(taskId: string, workerId: string, leaseMs: number, now: number): Promise<boolean>;
+  /** Removes a finished task; false when the worker no longer holds its lease (the result must be dropped). */
+  completeTask(taskId: string, workerId: string): Promise<boolean>;
+
+  /** Flushes pending writes and releases the store's resources; later calls throw StoreClosedError. */
+  close(): Promise<void>;
+}
