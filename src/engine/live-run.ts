@@ -33,6 +33,7 @@ import type {
   WorkflowDefinition,
 } from '../core/types.js';
 import type { JournalEntry, JournalKind, RunStatus, Store, TimerRecord, Transition } from '../store/store.js';
+import { Cancellation } from './cancellation.js';
 import type { TuttiEvents } from './events.js';
 import type { Registry, ServiceRuntime } from './registry.js';
 import { attemptStep } from './step-attempt.js';
@@ -91,7 +92,7 @@ export class LiveRun {
   private inflight = 0;
   private onIdle: (() => void) | undefined;
 
-  private abort = new AbortController();
+  private readonly cancellation = new Cancellation();
   private cancelled: RunCancelledError | undefined;
   private halted = false;
   private fatal: unknown;
@@ -167,7 +168,7 @@ export class LiveRun {
   cancel(reason = 'cancelled by request'): void {
     if (this.cancelled || this.halted) return;
     this.cancelled = new RunCancelledError(this.runId, reason);
-    this.abort.abort(this.cancelled);
+    this.cancellation.abort(this.cancelled);
     for (const child of this.children) {
       this.env.cancelRun(child, `parent run '${this.runId}' was cancelled`).catch(() => {});
     }
@@ -177,7 +178,7 @@ export class LiveRun {
   halt(): void {
     if (this.halted) return;
     this.halted = true;
-    this.abort.abort(new Halted('the engine is shutting down'));
+    this.cancellation.abort(new Halted('the engine is shutting down'));
   }
 
   // ---- context calls ------------------------------------------------------------------------
@@ -209,7 +210,7 @@ export class LiveRun {
     this.sleeps++;
     this.write({ setTimer: restored ? undefined : { runId: this.runId, position, kind: 'sleep', fireAt, attempt: 0 } });
     try {
-      await waitUntil(fireAt, this.abort.signal, this.env.clock);
+      await waitUntil(fireAt, this.cancellation, this.env.clock);
     } finally {
       this.sleeps--;
     }
@@ -229,7 +230,7 @@ export class LiveRun {
     const startedAt = this.env.clock();
     if (this.env.durability === 'strict') await this.durable();
     this.children.add(id);
-    const outcome = await abortable(this.env.runChild(workflow, input, id, this.runId), this.abort.signal);
+    const outcome = await abortable(this.env.runChild(workflow, input, id, this.runId), this.cancellation);
     this.children.delete(id);
     if (outcome.status === 'completed') {
       this.write({ journal: [this.entry(position, 'child', workflow.name, true, outcome.json, 1, startedAt)] });
@@ -335,7 +336,7 @@ export class LiveRun {
   private async waitForRetry(fireAt: number): Promise<void> {
     try {
       // Compensations are not cancellable: they must finish what the cancellation started.
-      await waitUntil(fireAt, this.compensating ? undefined : this.abort.signal, this.env.clock);
+      await waitUntil(fireAt, this.compensating ? undefined : this.cancellation, this.env.clock);
     } finally {
       this.retries--;
     }
@@ -354,9 +355,11 @@ export class LiveRun {
       fn: ref.fn,
       input,
       timeoutMs,
-      stepName: ref.name,
-      runSignal: this.compensating ? undefined : this.abort.signal,
-      ctx: { runId: this.runId, step: ref.name, attempt, idempotencyKey: `${this.runId}:${position}` },
+      cancellation: this.compensating ? undefined : this.cancellation,
+      runId: this.runId,
+      step: ref.name,
+      attempt,
+      idempotencyKey: `${this.runId}:${position}`,
     });
   }
 
@@ -429,7 +432,9 @@ export class LiveRun {
   // ---- journal and durability -----------------------------------------------------------------
 
   private write(t: Partial<Transition>, trackStatus = true): Promise<void> {
-    const transition: Transition = { ...t, runId: this.runId, at: this.env.clock() };
+    const transition = t as Transition;
+    transition.runId = this.runId;
+    transition.at = this.env.clock();
     if (trackStatus) {
       const status = this.compensating
         ? 'compensating'

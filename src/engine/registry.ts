@@ -7,7 +7,7 @@ import { ConfigError, DuplicateNameError, UnknownWorkflowError } from '../core/e
 import { DEFAULT_RETRY, type RetryPolicy, resolveRetry } from '../core/retry-policy.js';
 import type { StepRef, WorkflowDefinition } from '../core/types.js';
 import { Limiter } from './limiter.js';
-import { type Service, serviceMeta } from './service.js';
+import { type AnyService, serviceMeta } from './service.js';
 
 /** Per-service settings the engine applies to every step of the service. */
 export interface ServiceRuntime {
@@ -25,7 +25,7 @@ export class Registry {
   private readonly workflows = new Map<string, Map<string, WorkflowDefinition>>();
   private readonly latest = new Map<string, WorkflowDefinition>();
 
-  constructor(services: readonly Service[], workflows: readonly WorkflowDefinition[]) {
+  constructor(services: readonly AnyService[], workflows: readonly WorkflowDefinition[]) {
     for (const service of services) this.addService(service);
     for (const workflow of workflows) this.addWorkflow(workflow);
   }
@@ -73,7 +73,7 @@ export class Registry {
     return [...this.workflows.keys()].map((n) => `'${n}'`).join(', ') || 'none';
   }
 
-  private addService(service: Service): void {
+  private addService(service: AnyService): void {
     const meta = serviceMeta(service);
     if (this.services.has(meta.name)) {
       throw new DuplicateNameError(

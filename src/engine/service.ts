@@ -17,6 +17,9 @@ export type Service<H extends Handlers = Handlers> = {
   readonly [K in keyof H]: StepRef<Parameters<H[K]>[0], Awaited<ReturnType<H[K]>>>;
 } & { readonly [SERVICE_META]: ServiceMeta };
 
+/** Any service, whatever its steps: what createTutti accepts. */
+export type AnyService = { readonly [SERVICE_META]: ServiceMeta };
+
 const NAME = /^[A-Za-z_][\w-]*$/;
 
 /**

@@ -28,7 +28,7 @@ import {
   type RunOutcome,
 } from './live-run.js';
 import { Registry } from './registry.js';
-import type { Service } from './service.js';
+import type { AnyService } from './service.js';
 
 export interface TuttiOptions {
   /**
@@ -37,7 +37,7 @@ export interface TuttiOptions {
    */
   store?: string | Store;
   /** The services whose steps workflows call. @default [] */
-  services?: readonly Service<any>[];
+  services?: readonly AnyService[];
   /** The workflows this instance can start and resume (several versions of one name are fine). @default [] */
   workflows?: readonly WorkflowDefinition<any, any>[];
   /** Where the engine logs; silent by default. @default silentLogger */

@@ -1,0 +1,88 @@
+/**
+ * W1: 3-step workflows on a fresh store.
+ * - throughput: `concurrent` runs started at once; workflows/s and steps/s from first start to last result.
+ * - latency: `sequential` runs one after another; p50/p99 of start → result.
+ */
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTutti, type Durability, defineService, defineWorkflow, type Store } from '../src/index.js';
+import { createMemoryStore } from '../src/store/memory/index.js';
+import { createSqliteStore } from '../src/store/sqlite/index.js';
+
+export interface W1Settings {
+  store: 'sqlite' | 'memory';
+  durability: Durability;
+  synchronous: 'FULL' | 'NORMAL' | 'OFF';
+  concurrent: number;
+  sequential: number;
+}
+
+export interface W1Result {
+  workflowsPerSec: number;
+  stepsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+const svc = defineService(
+  'bench',
+  {
+    a: async (n: number) => n + 1,
+    b: async (n: number) => n * 2,
+    c: async (n: number) => ({ value: n }),
+  },
+  { concurrency: 10_000 },
+);
+
+const threeSteps = defineWorkflow('w1', async (ctx, n: number) => {
+  const a = await ctx.step(svc.a, n);
+  const b = await ctx.step(svc.b, a);
+  return ctx.step(svc.c, b);
+});
+
+function openBenchStore(settings: W1Settings, file: string): Store {
+  if (settings.store === 'memory') return createMemoryStore();
+  return createSqliteStore({ path: file, synchronous: settings.synchronous });
+}
+
+export async function runW1(settings: W1Settings): Promise<W1Result> {
+  const file = join(tmpdir(), `tutti-w1-${process.pid}-${Date.now()}.db`);
+  const tutti = await createTutti({
+    store: openBenchStore(settings, file),
+    services: [svc],
+    workflows: [threeSteps],
+    durability: settings.durability,
+  });
+  try {
+    // Warm up the JIT and the page cache.
+    await Promise.all(Array.from({ length: 200 }, async (_, i) => (await tutti.start(threeSteps, i)).result()));
+
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: settings.concurrent }, async (_, i) => (await tutti.start(threeSteps, i)).result()),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+
+    const latencies: number[] = [];
+    for (let i = 0; i < settings.sequential; i++) {
+      const start = performance.now();
+      await (await tutti.start(threeSteps, i)).result();
+      latencies.push(performance.now() - start);
+    }
+    latencies.sort((a, b) => a - b);
+    return {
+      workflowsPerSec: settings.concurrent / seconds,
+      stepsPerSec: (settings.concurrent * 3) / seconds,
+      p50Ms: percentile(latencies, 0.5),
+      p99Ms: percentile(latencies, 0.99),
+    };
+  } finally {
+    await tutti.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+}

@@ -1,0 +1,28 @@
+/**
+ * The `tutti` command. Thin: parse the arguments, call the library, print. One file per command.
+ */
+import { Command } from 'commander';
+import { TuttiError } from '../core/errors.js';
+import { registerRunsCommand } from './runs.js';
+
+export function buildProgram(): Command {
+  const program = new Command('tutti')
+    .description('Durable orchestration and choreography for microservices')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (text, write) => write(text) });
+  registerRunsCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    // Expected failures (bad input, unknown run) print one clear line; anything else its stack.
+    process.stderr.write(`tutti: ${error instanceof TuttiError ? error.message : (error as Error).stack}\n`);
+    return error instanceof TuttiError ? 2 : 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
