@@ -12,7 +12,8 @@ export class Cancellation {
 
   /** Calls `listener` once on abort. Remove it with `remove` when no longer interested. */
   add(listener: AbortListener): void {
-    (this.listeners ??= new Set()).add(listener);
+    this.listeners ??= new Set();
+    this.listeners.add(listener);
   }
 
   remove(listener: AbortListener): void {

@@ -3,7 +3,7 @@
  * no durability. It goes through the same group commit as the durable adapters, so timing and
  * ordering behave alike; nothing survives the process.
  */
-import { JournalConflictError, UnknownRunError } from '../../core/errors.js';
+import { JournalConflictError, StoreClosedError, UnknownRunError } from '../../core/errors.js';
 import { GroupCommit, type StoreWrite } from '../group-commit.js';
 import type {
   CreateRunResult,
@@ -42,6 +42,7 @@ class MemoryStore implements Store {
   private taskSeq = 0;
   private readonly taskOrder = new Map<string, number>();
   private seq = 0;
+  private closed = false;
   private readonly writes = new GroupCommit<Write, CreateRunResult | undefined>((batch) => this.applyBatch(batch));
 
   createRun(run: NewRun): Promise<CreateRunResult> {
@@ -53,11 +54,13 @@ class MemoryStore implements Store {
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
+    this.assertOpen();
     const slot = this.runs.get(id);
     return slot && { ...slot.run };
   }
 
   async listRuns(query: RunQuery = {}): Promise<RunRecord[]> {
+    this.assertOpen();
     const limit = query.limit ?? 100;
     const beforeSeq = query.before === undefined ? Number.POSITIVE_INFINITY : (this.runs.get(query.before)?.seq ?? -1);
     const matches: RunSlot[] = [];
@@ -74,6 +77,7 @@ class MemoryStore implements Store {
   }
 
   async readRunState(id: string): Promise<RunState | undefined> {
+    this.assertOpen();
     const slot = this.runs.get(id);
     if (!slot) return undefined;
     return {
@@ -84,6 +88,7 @@ class MemoryStore implements Store {
   }
 
   async dueTimers(until: number, limit: number): Promise<TimerRecord[]> {
+    this.assertOpen();
     const due: TimerRecord[] = [];
     for (const slot of this.runs.values()) {
       for (const timer of slot.timers.values()) if (timer.fireAt <= until) due.push({ ...timer });
@@ -92,6 +97,7 @@ class MemoryStore implements Store {
   }
 
   async claimTasks(queue: string, workerId: string, max: number, leaseMs: number, now: number): Promise<TaskRecord[]> {
+    this.assertOpen();
     const claimable = [...this.tasks.values()]
       .filter((t) => t.queue === queue && t.visibleAt <= now && (t.leaseExpiresAt === null || t.leaseExpiresAt <= now))
       .sort((a, b) => a.visibleAt - b.visibleAt || (this.taskOrder.get(a.id) ?? 0) - (this.taskOrder.get(b.id) ?? 0))
@@ -104,6 +110,7 @@ class MemoryStore implements Store {
   }
 
   async extendTaskLease(taskId: string, workerId: string, leaseMs: number, now: number): Promise<boolean> {
+    this.assertOpen();
     const task = this.tasks.get(taskId);
     if (!task || task.workerId !== workerId || (task.leaseExpiresAt ?? 0) <= now) return false;
     task.leaseExpiresAt = now + leaseMs;
@@ -111,27 +118,39 @@ class MemoryStore implements Store {
   }
 
   async completeTask(taskId: string, workerId: string): Promise<boolean> {
+    this.assertOpen();
     const task = this.tasks.get(taskId);
     if (!task || task.workerId !== workerId) return false;
     this.tasks.delete(taskId);
     return true;
   }
 
-  close(): Promise<void> {
-    return this.writes.close();
+  async close(): Promise<void> {
+    await this.writes.close();
+    this.closed = true;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreClosedError();
   }
 
   // Validates the whole batch before changing anything, so a failing batch leaves no trace and
   // the group commit can re-apply it write by write, like a rolled-back transaction.
+  // Positions written earlier in the same batch (or twice in one transition) conflict too.
   private applyBatch(batch: readonly Write[]): (CreateRunResult | undefined)[] {
     const created = new Set<string>();
+    const written = new Set<string>();
     for (const write of batch) {
       if (write.type === 'create') created.add(write.run.id);
       else if (!this.runs.has(write.transition.runId) && !created.has(write.transition.runId)) {
         throw new UnknownRunError(write.transition.runId);
       } else {
         for (const entry of write.transition.journal ?? []) {
-          if (this.runs.get(entry.runId)?.journal.has(entry.position)) throw new JournalConflictError(entry);
+          const key = `${entry.runId}\u0000${entry.position}`;
+          if (written.has(key) || this.runs.get(entry.runId)?.journal.has(entry.position)) {
+            throw new JournalConflictError(entry);
+          }
+          written.add(key);
         }
       }
     }
