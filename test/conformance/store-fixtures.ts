@@ -1,0 +1,52 @@
+/** Records for the store conformance suite: valid by default, overridable per case. */
+import type { JournalEntry, NewRun, NewTask, TimerRecord } from '../../src/store/store.js';
+
+export function newRun(id: string, overrides: Partial<NewRun> = {}): NewRun {
+  return {
+    id,
+    workflow: 'order',
+    version: '1',
+    input: '{"orderId":"o-1"}',
+    parentId: null,
+    createdAt: 1_000,
+    ...overrides,
+  };
+}
+
+export function journalEntry(runId: string, position: number, overrides: Partial<JournalEntry> = {}): JournalEntry {
+  return {
+    runId,
+    position,
+    kind: 'step',
+    name: 'payments.charge',
+    ok: true,
+    output: `{"position":${position}}`,
+    attempts: 1,
+    startedAt: 2_000 + position,
+    finishedAt: 2_100 + position,
+    ...overrides,
+  };
+}
+
+export function timer(
+  runId: string,
+  position: number,
+  fireAt: number,
+  overrides: Partial<TimerRecord> = {},
+): TimerRecord {
+  return { runId, position, kind: 'sleep', fireAt, attempt: 0, ...overrides };
+}
+
+export function newTask(id: string, overrides: Partial<NewTask> = {}): NewTask {
+  return {
+    id,
+    queue: 'payments',
+    runId: 'run-1',
+    position: 0,
+    name: 'payments.charge',
+    input: '{"amount":42}',
+    attempt: 1,
+    visibleAt: 0,
+    ...overrides,
+  };
+}
