@@ -87,12 +87,16 @@ export class LiveRun {
   private readonly random: () => number;
   private readonly log: Logger;
 
+  /** Positions whose timer is in the store: a finished run clears what cancellation left behind. */
+  private readonly storedTimers = new Set<number>();
   private pendingWrites = 0;
   private lastWrite: Promise<void> | undefined;
   private inflight = 0;
   private onIdle: (() => void) | undefined;
 
   private readonly cancellation = new Cancellation();
+  /** Aborted by halt() only: compensations ignore cancellation but must stop on shutdown. */
+  private readonly shutdown = new Cancellation();
   private cancelled: RunCancelledError | undefined;
   private halted = false;
   private fatal: unknown;
@@ -111,6 +115,7 @@ export class LiveRun {
   ) {
     this.status = status;
     for (const position of journal.keys()) if (position > this.lastRecorded) this.lastRecorded = position;
+    for (const position of timers.keys()) this.storedTimers.add(position);
     this.random = seededRandom(runId);
     this.log = childLogger(env.logger, { runId, workflow: def.name });
     this.done = new Promise((resolve, reject) => {
@@ -178,7 +183,9 @@ export class LiveRun {
   halt(): void {
     if (this.halted) return;
     this.halted = true;
-    this.cancellation.abort(new Halted('the engine is shutting down'));
+    const reason = new Halted('the engine is shutting down');
+    this.cancellation.abort(reason);
+    this.shutdown.abort(reason);
   }
 
   // ---- context calls ------------------------------------------------------------------------
@@ -335,8 +342,9 @@ export class LiveRun {
 
   private async waitForRetry(fireAt: number): Promise<void> {
     try {
-      // Compensations are not cancellable: they must finish what the cancellation started.
-      await waitUntil(fireAt, this.compensating ? undefined : this.cancellation, this.env.clock);
+      // Compensations are not cancellable (they must finish what the cancellation started), but
+      // a shutdown stops them: they resume on next start.
+      await waitUntil(fireAt, this.compensating ? this.shutdown : this.cancellation, this.env.clock);
     } finally {
       this.retries--;
     }
@@ -355,7 +363,7 @@ export class LiveRun {
       fn: ref.fn,
       input,
       timeoutMs,
-      cancellation: this.compensating ? undefined : this.cancellation,
+      cancellation: this.compensating ? this.shutdown : this.cancellation,
       runId: this.runId,
       step: ref.name,
       attempt,
@@ -366,12 +374,22 @@ export class LiveRun {
   // ---- failure, compensation, outcome -------------------------------------------------------
 
   private async fail(error: unknown): Promise<void> {
+    // Decided now: a cancel that arrives while a failed run compensates must not hide the failure.
+    const cancelRequested = this.cancelled !== undefined;
     await this.whenIdle();
     if (this.halted) return this.rejectDone(new Halted());
+    let failures: NonNullable<RunErrorRecord['compensationFailures']> = [];
+    if (!this.fatal) {
+      try {
+        failures = await this.compensate();
+      } catch (stopped) {
+        this.fatal ??= stopped; // a divergence (already kept in fatal) or a halt (handled below)
+      }
+    }
+    if (this.halted) return this.rejectDone(new Halted());
     const fatal = this.fatal;
-    const failures = fatal ? [] : await this.compensate();
     const thrown = fatal ?? error;
-    const cancelled = !fatal && this.cancelled !== undefined;
+    const cancelled = !fatal && cancelRequested;
     const record: RunErrorRecord = { error: recordError(thrown) };
     if (failures.length > 0) record.compensationFailures = failures;
     const json = JSON.stringify(record);
@@ -418,6 +436,9 @@ export class LiveRun {
 
   private async finish(transition: Partial<Transition>, outcome: RunOutcome): Promise<void> {
     this.compensating = false;
+    // A sleep or retry wait interrupted by cancellation leaves its timer behind; writes of a run
+    // land in order, so these are durable when the outcome is.
+    for (const position of this.storedTimers) void this.write({ clearTimer: position }, false);
     try {
       await this.write(transition, false);
     } catch (error) {
@@ -435,6 +456,8 @@ export class LiveRun {
     const transition = t as Transition;
     transition.runId = this.runId;
     transition.at = this.env.clock();
+    if (t.clearTimer !== undefined) this.storedTimers.delete(t.clearTimer);
+    if (t.setTimer) this.storedTimers.add(t.setTimer.position);
     if (trackStatus) {
       const status = this.compensating
         ? 'compensating'

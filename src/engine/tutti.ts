@@ -14,7 +14,7 @@ import {
   UnknownRunError,
 } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/logger.js';
-import { decode, encode, type RecordedError, reviveError } from '../core/serialize.js';
+import { decode, encode, type RecordedError, recordError, reviveError } from '../core/serialize.js';
 import type { WorkflowDefinition } from '../core/types.js';
 import { openStore } from '../store/open-store.js';
 import { IN_FLIGHT_STATUSES, isFinished, type RunQuery, type RunRecord, type Store } from '../store/store.js';
@@ -190,9 +190,7 @@ class Engine implements Tutti {
     if (!run) throw new UnknownRunError(runId);
     if (isFinished(run.status)) return;
     // In flight but not live here (its workflow version is not registered): record the decision.
-    const error: RunErrorRecord = {
-      error: { kind: 'error', name: 'RunCancelledError', message: reason ?? 'cancelled' },
-    };
+    const error: RunErrorRecord = { error: recordError(new RunCancelledError(runId, reason)) };
     await this.store.commit({ runId, at: Date.now(), status: 'cancelled', error: JSON.stringify(error) });
   }
 
@@ -336,8 +334,12 @@ class Engine implements Tutti {
 function outcomeValue(outcome: RunOutcome): unknown {
   if (outcome.status === 'completed') return outcome.output;
   if (outcome.status === 'cancelled') {
-    const record = JSON.parse(outcome.json) as RunErrorRecord;
-    throw new RunCancelledError(outcome.runId, record.error.kind === 'error' ? record.error.message : undefined);
+    // The recorded error is usually the RunCancelledError itself, whose message already holds the
+    // reason: reuse it rather than wrap it in a second "was cancelled".
+    const { error } = JSON.parse(outcome.json) as RunErrorRecord;
+    const cancelled = new RunCancelledError(outcome.runId);
+    if (error.kind === 'error' && error.name === 'RunCancelledError') cancelled.message = error.message;
+    throw cancelled;
   }
   const record = JSON.parse(outcome.json) as RunErrorRecord;
   const detail = record.compensationFailures?.length
