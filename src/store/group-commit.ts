@@ -23,8 +23,6 @@ export class GroupCommit<Op, R> {
   private scheduled = false;
   private inFlight: Promise<void> | undefined;
   private closed = false;
-  /** Batches applied and writes in them, for benchmarks. */
-  readonly stats = { batches: 0, writes: 0 };
 
   constructor(private readonly apply: Apply<Op, R>) {}
 
@@ -85,8 +83,6 @@ export class GroupCommit<Op, R> {
   }
 
   private settle(batch: Waiting<Op, R>[], results: R[]): void {
-    this.stats.batches++;
-    this.stats.writes += batch.length;
     for (let i = 0; i < batch.length; i++) (batch[i] as Waiting<Op, R>).resolve(results[i] as R);
   }
 
