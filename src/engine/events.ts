@@ -40,6 +40,11 @@ export class TuttiEvents {
     return () => this.emitter.off(name, listener);
   }
 
+  /** True when someone listens to `name`: hot paths check it before building a payload. */
+  wants(name: TuttiEventName): boolean {
+    return this.emitter.listenerCount(name) > 0;
+  }
+
   /** Emits `name` with the payload built by `make`, only if someone listens. */
   emit<K extends TuttiEventName>(name: K, make: () => TuttiEventMap[K]): void {
     if (this.emitter.listenerCount(name) > 0) this.emitter.emit(name, make());

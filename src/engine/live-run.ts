@@ -127,9 +127,9 @@ export class LiveRun {
       runId,
       workflow: def.name,
       version: def.version,
-      step: (ref, input, options) => this.track(this.step(ref, input, options)),
-      sleep: (duration) => this.track(this.sleep(duration)),
-      child: (workflow, input, options) => this.track(this.child(workflow, input, options)),
+      step: (ref, input, options) => this.step(ref, input, options),
+      sleep: (duration) => this.sleep(duration),
+      child: (workflow, input, options) => this.child(workflow, input, options),
       now: () => this.now(),
       random: () => this.random(),
       uuid: () => uuidFrom(this.random),
@@ -191,63 +191,80 @@ export class LiveRun {
   // ---- context calls ------------------------------------------------------------------------
 
   private async step<I, O>(ref: StepRef<I, O>, input: I, options?: StepCallOptions<Awaited<O>>): Promise<Awaited<O>> {
-    const position = this.next++;
-    const recorded = this.journal.get(position);
-    if (recorded) {
-      this.expect(position, recorded, 'step', ref.name);
-      const output = this.replayed(recorded) as Awaited<O>;
+    this.inflight++;
+    try {
+      const position = this.next++;
+      const recorded = this.journal.get(position);
+      if (recorded) {
+        this.expect(position, recorded, 'step', ref.name);
+        const output = this.replayed(recorded) as Awaited<O>;
+        if (options?.compensate) this.registerCompensation(position, options.compensate, output);
+        return output;
+      }
+      this.throwIfStopped();
+      const output = (await this.runStep(position, ref, input, options, 'step')) as Awaited<O>;
       if (options?.compensate) this.registerCompensation(position, options.compensate, output);
       return output;
+    } finally {
+      this.callSettled();
     }
-    this.throwIfStopped();
-    const output = (await this.runStep(position, ref, input, options, 'step')) as Awaited<O>;
-    if (options?.compensate) this.registerCompensation(position, options.compensate, output);
-    return output;
   }
 
   private async sleep(duration: Duration): Promise<void> {
-    const ms = toMs(duration, 'ctx.sleep(duration)');
-    const position = this.next++;
-    const recorded = this.journal.get(position);
-    if (recorded) return this.expect(position, recorded, 'sleep', 'sleep');
-    this.throwIfStopped();
-    const startedAt = this.env.clock();
-    const restored = this.timers.get(position);
-    const fireAt = restored?.fireAt ?? startedAt + ms;
-    this.sleeps++;
-    this.write({ setTimer: restored ? undefined : { runId: this.runId, position, kind: 'sleep', fireAt, attempt: 0 } });
+    this.inflight++;
     try {
-      await waitUntil(fireAt, this.cancellation, this.env.clock);
+      const ms = toMs(duration, 'ctx.sleep(duration)');
+      const position = this.next++;
+      const recorded = this.journal.get(position);
+      if (recorded) return this.expect(position, recorded, 'sleep', 'sleep');
+      this.throwIfStopped();
+      const startedAt = this.env.clock();
+      const restored = this.timers.get(position);
+      const fireAt = restored?.fireAt ?? startedAt + ms;
+      this.sleeps++;
+      this.write({
+        setTimer: restored ? undefined : { runId: this.runId, position, kind: 'sleep', fireAt, attempt: 0 },
+      });
+      try {
+        await waitUntil(fireAt, this.cancellation, this.env.clock);
+      } finally {
+        this.sleeps--;
+      }
+      const entry = this.entry(position, 'sleep', 'sleep', true, null, 1, startedAt);
+      this.write({ journal: [entry], clearTimer: position });
     } finally {
-      this.sleeps--;
+      this.callSettled();
     }
-    const entry = this.entry(position, 'sleep', 'sleep', true, null, 1, startedAt);
-    this.write({ journal: [entry], clearTimer: position });
   }
 
   private async child<I, O>(workflow: WorkflowDefinition<I, O>, input: I, options?: ChildOptions): Promise<O> {
-    const position = this.next++;
-    const recorded = this.journal.get(position);
-    if (recorded) {
-      this.expect(position, recorded, 'child', workflow.name);
-      return this.replayed(recorded) as O;
+    this.inflight++;
+    try {
+      const position = this.next++;
+      const recorded = this.journal.get(position);
+      if (recorded) {
+        this.expect(position, recorded, 'child', workflow.name);
+        return this.replayed(recorded) as O;
+      }
+      this.throwIfStopped();
+      const id = options?.id ?? `${this.runId}/${position}`;
+      const startedAt = this.env.clock();
+      if (this.env.durability === 'strict') await this.durable();
+      this.children.add(id);
+      const outcome = await abortable(this.env.runChild(workflow, input, id, this.runId), this.cancellation);
+      this.children.delete(id);
+      if (outcome.status === 'completed') {
+        this.write({ journal: [this.entry(position, 'child', workflow.name, true, outcome.json, 1, startedAt)] });
+        return outcome.output as O;
+      }
+      const recordedError = (JSON.parse(outcome.json) as RunErrorRecord).error;
+      this.write({
+        journal: [this.entry(position, 'child', workflow.name, false, JSON.stringify(recordedError), 1, startedAt)],
+      });
+      throw new RunFailedError(id, reviveError(recordedError));
+    } finally {
+      this.callSettled();
     }
-    this.throwIfStopped();
-    const id = options?.id ?? `${this.runId}/${position}`;
-    const startedAt = this.env.clock();
-    if (this.env.durability === 'strict') await this.durable();
-    this.children.add(id);
-    const outcome = await abortable(this.env.runChild(workflow, input, id, this.runId), this.cancellation);
-    this.children.delete(id);
-    if (outcome.status === 'completed') {
-      this.write({ journal: [this.entry(position, 'child', workflow.name, true, outcome.json, 1, startedAt)] });
-      return outcome.output as O;
-    }
-    const recordedError = (JSON.parse(outcome.json) as RunErrorRecord).error;
-    this.write({
-      journal: [this.entry(position, 'child', workflow.name, false, JSON.stringify(recordedError), 1, startedAt)],
-    });
-    throw new RunFailedError(id, reviveError(recordedError));
   }
 
   private now(): number {
@@ -290,7 +307,8 @@ export class LiveRun {
     }
     for (;;) {
       if (this.env.durability === 'strict' || kind === 'compensation') await this.durable();
-      this.emitStep(kind === 'step' ? 'step:started' : 'compensation:started', ref, position, attempt);
+      const started = kind === 'step' ? 'step:started' : 'compensation:started';
+      if (this.env.events.wants(started)) this.emitStep(started, ref, position, attempt);
       let error: unknown;
       const result = await this.attempt(runtime, ref, stepInput, position, attempt, timeoutMs);
       if (result.ok) {
@@ -299,10 +317,11 @@ export class LiveRun {
           const entry = this.entry(position, kind, ref.name, true, encoded.json ?? null, attempt, startedAt);
           this.write({ journal: [entry], clearTimer: timerSet ? position : undefined });
           if (kind === 'step') {
-            this.env.events.emit('step:completed', () => ({
-              ...this.stepEvent(ref, position, attempt),
-              output: encoded.value,
-            }));
+            if (this.env.events.wants('step:completed'))
+              this.env.events.emit('step:completed', () => ({
+                ...this.stepEvent(ref, position, attempt),
+                output: encoded.value,
+              }));
           } else this.emitStep('compensation:completed', ref, position, attempt);
           return encoded.value;
         } catch (serialization) {
@@ -471,17 +490,21 @@ export class LiveRun {
     const written = this.env.store.commit(transition);
     this.pendingWrites++;
     this.lastWrite = written;
-    written.then(
-      () => this.pendingWrites--,
-      (error) => {
-        this.pendingWrites--;
-        this.log.error('the store refused a write; the run stops here and resumes on next start', { error });
-        if (!this.fatal) this.fatal = error;
-        this.halt();
-      },
-    );
+    written.then(this.written, this.writeRefused);
     return written;
   }
+
+  // Created once per run, not per write: the write path is the engine's hottest.
+  private readonly written = () => {
+    this.pendingWrites--;
+  };
+
+  private readonly writeRefused = (error: unknown) => {
+    this.pendingWrites--;
+    this.log.error('the store refused a write; the run stops here and resumes on next start', { error });
+    if (!this.fatal) this.fatal = error;
+    this.halt();
+  };
 
   /** Resolves when every write issued so far is durable (writes of a run land in order). */
   private durable(): Promise<void> | undefined {
@@ -543,17 +566,13 @@ export class LiveRun {
 
   // ---- bookkeeping --------------------------------------------------------------------------
 
-  private track<T>(operation: Promise<T>): Promise<T> {
-    this.inflight++;
-    const settle = () => {
-      if (--this.inflight === 0 && this.onIdle) {
-        const idle = this.onIdle;
-        this.onIdle = undefined;
-        idle();
-      }
-    };
-    operation.then(settle, settle);
-    return operation;
+  /** A context call has settled (the workflow may not await it: whenIdle waits for these). */
+  private callSettled(): void {
+    if (--this.inflight === 0 && this.onIdle) {
+      const idle = this.onIdle;
+      this.onIdle = undefined;
+      idle();
+    }
   }
 
   /** Waits for calls the workflow started but did not await (their effects are under way). */

@@ -3,14 +3,35 @@
  * (one transaction, one fsync), and each submitter's promise settles when its batch has landed.
  *
  * The batch is cut with setImmediate, so every write queued by the promise continuations of the
- * current turn joins it; no timer adds latency. While an asynchronous batch is in flight, new
- * writes gather into the next one. Writes are applied in submission order, which keeps the
- * transitions of one run in order. A batch that throws is re-applied one write at a time, so
- * a single bad write fails alone.
+ * current turn joins it; no timer adds latency. Writes are applied in submission order, which
+ * keeps the transitions of one run in order.
+ *
+ * Two kinds of apply:
+ * - synchronous (the memory store, SQLite 'inline'): a batch that throws is re-applied one write
+ *   at a time, so a single bad write fails alone.
+ * - asynchronous (SQLite 'thread'): batches are handed over as they are cut, without waiting for
+ *   the previous one, and `maxBatch` cuts a batch early so that the applier starts while this
+ *   thread is still producing writes. The applier must apply batches in the order received and
+ *   isolate failures itself: it returns a `Rejected` for each write that failed; a rejection of
+ *   the whole batch fails every write in it.
  */
 import { StoreClosedError } from '../core/errors.js';
 
-type Apply<Op, R> = (ops: readonly Op[]) => R[] | Promise<R[]>;
+/** In an apply's results: this write failed with `error`; the others of the batch stand. */
+export class Rejected {
+  constructor(readonly error: unknown) {}
+}
+
+type Apply<Op, R> = (ops: readonly Op[]) => (R | Rejected)[] | Promise<(R | Rejected)[]>;
+
+export interface GroupCommitOptions {
+  /**
+   * Hand a batch over as soon as it holds this many writes, rather than at the end of the turn
+   * (asynchronous appliers only).
+   * @default Infinity
+   */
+  maxBatch?: number;
+}
 
 interface Waiting<Op, R> {
   op: Op;
@@ -21,24 +42,32 @@ interface Waiting<Op, R> {
 export class GroupCommit<Op, R> {
   private queue: Waiting<Op, R>[] = [];
   private scheduled = false;
-  private inFlight: Promise<void> | undefined;
+  /** The newest batch handed to an asynchronous applier; batches settle in order. */
+  private lastInFlight: Promise<void> | undefined;
   private closed = false;
+  private readonly maxBatch: number;
 
-  constructor(private readonly apply: Apply<Op, R>) {}
+  constructor(
+    private readonly apply: Apply<Op, R>,
+    options: GroupCommitOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? Number.POSITIVE_INFINITY;
+  }
 
   submit(op: Op): Promise<R> {
     if (this.closed) return Promise.reject(new StoreClosedError());
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ op, resolve, reject });
-      this.schedule();
+      if (this.queue.length >= this.maxBatch) this.flush();
+      else this.schedule();
     });
   }
 
-  /** Applies everything queued so far; used before close and by tests. */
+  /** Applies everything queued so far and waits until it has landed; used before close and by tests. */
   async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.inFlight) {
-      if (this.inFlight) await this.inFlight;
-      else await this.flush();
+    while (this.queue.length > 0 || this.lastInFlight) {
+      this.flush();
+      await this.lastInFlight;
     }
   }
 
@@ -48,42 +77,48 @@ export class GroupCommit<Op, R> {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.inFlight) return;
+    if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      void this.flush();
+      this.flush();
     });
   }
 
-  private flush(): Promise<void> {
+  private flush(): void {
     const batch = this.queue;
-    if (batch.length === 0) return Promise.resolve();
+    if (batch.length === 0) return;
     this.queue = [];
-    let applied: R[] | Promise<R[]>;
+    let applied: (R | Rejected)[] | Promise<(R | Rejected)[]>;
     try {
       applied = this.apply(batch.map((w) => w.op));
     } catch (error) {
       this.settleOneByOne(batch, error);
-      return Promise.resolve();
+      return;
     }
     if (!(applied instanceof Promise)) {
       this.settle(batch, applied);
-      return Promise.resolve();
+      return;
     }
-    const done = applied.then(
+    const landed = applied.then(
       (results) => this.settle(batch, results),
-      (error) => this.settleOneByOneAsync(batch, error),
+      (error) => {
+        for (const waiting of batch) waiting.reject(error);
+      },
     );
-    this.inFlight = done.finally(() => {
-      this.inFlight = undefined;
-      if (this.queue.length > 0) this.schedule();
+    this.lastInFlight = landed;
+    void landed.then(() => {
+      if (this.lastInFlight === landed) this.lastInFlight = undefined;
     });
-    return this.inFlight;
   }
 
-  private settle(batch: Waiting<Op, R>[], results: R[]): void {
-    for (let i = 0; i < batch.length; i++) (batch[i] as Waiting<Op, R>).resolve(results[i] as R);
+  private settle(batch: Waiting<Op, R>[], results: (R | Rejected)[]): void {
+    for (let i = 0; i < batch.length; i++) {
+      const waiting = batch[i] as Waiting<Op, R>;
+      const result = results[i];
+      if (result instanceof Rejected) waiting.reject(result.error);
+      else waiting.resolve(result as R);
+    }
   }
 
   private settleOneByOne(batch: Waiting<Op, R>[], error: unknown): void {
@@ -93,23 +128,9 @@ export class GroupCommit<Op, R> {
     }
     for (const waiting of batch) {
       try {
-        const result = this.apply([waiting.op]) as R[];
-        waiting.resolve(result[0] as R);
-      } catch (single) {
-        waiting.reject(single);
-      }
-    }
-  }
-
-  private async settleOneByOneAsync(batch: Waiting<Op, R>[], error: unknown): Promise<void> {
-    if (batch.length === 1) {
-      (batch[0] as Waiting<Op, R>).reject(error);
-      return;
-    }
-    for (const waiting of batch) {
-      try {
-        const result = await this.apply([waiting.op]);
-        waiting.resolve(result[0] as R);
+        const [result] = this.apply([waiting.op]) as (R | Rejected)[];
+        if (result instanceof Rejected) waiting.reject(result.error);
+        else waiting.resolve(result as R);
       } catch (single) {
         waiting.reject(single);
       }

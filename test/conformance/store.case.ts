@@ -136,6 +136,26 @@ export function storeConformance(name: string, open: () => Promise<OpenedStore>)
         assert.deepEqual(state?.timers, [timer('run-1', 39, 5_039)]);
       });
 
+      it('lands a burst of 1,500 runs with 3 transitions each, in order, whatever the batching', async () => {
+        const pending: Promise<unknown>[] = [];
+        for (let r = 0; r < 1_500; r++) {
+          const runId = `run-${r}`;
+          pending.push(store.createRun(newRun(runId)));
+          for (let i = 0; i < 2; i++)
+            pending.push(store.commit({ runId, at: 2_000 + i, journal: [journalEntry(runId, i)] }));
+          pending.push(store.commit({ runId, at: 3_000, status: 'completed', output: `${r}` }));
+        }
+        await Promise.all(pending);
+        for (const r of [0, 499, 500, 1_499]) {
+          const state = await store.readRunState(`run-${r}`);
+          assert.deepEqual(
+            [state?.run.status, state?.run.output, state?.run.updatedAt, state?.journal.length],
+            ['completed', `${r}`, 3_000, 2],
+          );
+        }
+        assert.equal((await store.listRuns({ status: ['completed'], limit: 2_000 })).length, 1_500);
+      });
+
       it('makes every resolved write visible to reads', async () => {
         await store.createRun(newRun('run-1'));
         for (let i = 0; i < 5; i++) {

@@ -202,8 +202,36 @@ describe('sqlite store', () => {
   });
 
   it('rejects bad options with ConfigError', () => {
-    const bad = [{ path: '' }, { path, synchronous: 'EXTRA' as 'FULL' }, { path, busyTimeoutMs: -1 }];
+    const bad = [
+      { path: '' },
+      { path, synchronous: 'EXTRA' as 'FULL' },
+      { path, busyTimeoutMs: -1 },
+      { path, writer: 'process' as 'thread' },
+    ];
     for (const options of bad) assert.throws(() => createSqliteStore(options), { code: 'CONFIG_INVALID' });
+    assert.throws(() => createSqliteStore({ path: ':memory:', writer: 'thread' }), {
+      code: 'CONFIG_INVALID',
+      message: /writer: 'inline'/,
+    });
+  });
+
+  it("opens ':memory:' with the inline writer by default", async () => {
+    const store = createSqliteStore({ path: ':memory:' });
+    await store.createRun(newRun('run-1'));
+    assert.equal((await store.getRun('run-1'))?.status, 'running');
+    await store.close();
+  });
+
+  it('lets the process exit when a store with a writer thread is left open and idle', async () => {
+    // The fixture writes through the writer thread and never closes the store; a thread held
+    // open would keep the child alive until execFile's timeout kills it.
+    const fixture = fileURLToPath(new URL('./fixtures/leave-sqlite-store-open.ts', import.meta.url));
+    const started = Date.now();
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', fixture, path], { timeout: 20_000 });
+    assert.ok(Date.now() - started < 20_000);
+    const store = createSqliteStore({ path });
+    assert.equal((await store.getRun('run-left-open'))?.status, 'completed');
+    await store.close();
   });
 
   it('works with every synchronous setting', async () => {

@@ -1,2 +1,2 @@
-export type { SqliteStoreOptions, SqliteSynchronous } from './sqlite-options.js';
+export type { SqliteStoreOptions, SqliteSynchronous, SqliteWriterMode } from './sqlite-options.js';
 export { createSqliteStore } from './sqlite-store.js';

@@ -1,0 +1,181 @@
+/**
+ * Every write the SQLite store makes, on one connection: batches of runs created and transitions
+ * applied (the group commit), and the task-queue operations. The same code runs on the main
+ * thread (writer 'inline') and in the writer thread (writer 'thread'), so the two cannot drift.
+ *
+ * Results and errors stay plain data (a `WriteFailure` rather than an Error object) because in
+ * the thread they cross a MessagePort, which keeps only the fields of plain objects.
+ */
+import type Database from 'better-sqlite3';
+import { JournalConflictError, type TuttiError, UnknownRunError } from '../../core/errors.js';
+import type { StoreWrite } from '../group-commit.js';
+import type { JournalEntry, NewRun, RunRecord, TaskRecord, Transition } from '../store.js';
+import { sqliteCode } from './sqlite-errors.js';
+import { prepareQueries, type RunUpdate, type SqliteQueries } from './sqlite-queries.js';
+
+export type Write = StoreWrite<NewRun, Transition>;
+
+/**
+ * Per write of a batch: `true` for a run created, the existing run for a repeated id, undefined
+ * for a transition applied, `{ failure }` for a write that failed (the rest of its batch stands).
+ */
+export type WriteResult = true | RunRecord | undefined | { failure: WriteFailure };
+
+/** The operations a writer serves, by name, with their arguments and results. */
+export interface WriteOperations {
+  applyBatch(batch: readonly Write[]): WriteResult[];
+  claimTasks(queue: string, workerId: string, max: number, leaseExpiresAt: number, now: number): TaskRecord[];
+  extendTaskLease(taskId: string, workerId: string, leaseExpiresAt: number, now: number): boolean;
+  completeTask(taskId: string, workerId: string): boolean;
+}
+
+/** A failure as data: a domain error to rebuild, or a driver error to translate. */
+export type WriteFailure =
+  | { kind: 'unknown-run'; runId: string }
+  | { kind: 'journal-conflict'; entry: { runId: string; position: number; name: string } }
+  | { kind: 'driver'; message: string; code: string | undefined };
+
+class JournalConflict extends Error {
+  constructor(readonly entry: JournalEntry) {
+    super('journal conflict');
+  }
+}
+
+class UnknownRun extends Error {
+  constructor(readonly runId: string) {
+    super('unknown run');
+  }
+}
+
+export function describeFailure(error: unknown): WriteFailure {
+  if (error instanceof UnknownRun) return { kind: 'unknown-run', runId: error.runId };
+  if (error instanceof JournalConflict) {
+    const { runId, position, name } = error.entry;
+    return { kind: 'journal-conflict', entry: { runId, position, name } };
+  }
+  return { kind: 'driver', message: error instanceof Error ? error.message : String(error), code: sqliteCode(error) };
+}
+
+/** The error a failure stands for: domain errors as themselves, driver errors for `translate`. */
+export function rebuildFailure(failure: WriteFailure, translate: (driverError: Error) => TuttiError): TuttiError {
+  if (failure.kind === 'unknown-run') return new UnknownRunError(failure.runId);
+  if (failure.kind === 'journal-conflict') return new JournalConflictError(failure.entry);
+  return translate(Object.assign(new Error(failure.message), { code: failure.code }));
+}
+
+export function prepareWrites(db: Database.Database): WriteOperations {
+  const q = prepareQueries(db);
+
+  const applyAll = db.transaction((batch: readonly Write[]): WriteResult[] => {
+    const results: WriteResult[] = new Array(batch.length);
+    // A run's row is updated once per batch, after its last transition: several transitions of
+    // one run in a batch (a step's result and the run's outcome, typically) cost one UPDATE.
+    const updates = new Map<string, RunUpdate>();
+    for (let i = 0; i < batch.length; i++) {
+      const write = batch[i] as Write;
+      if (write.type === 'create') results[i] = insertRun(q, write.run);
+      else applyTransition(q, write.transition, updates);
+    }
+    for (const update of updates.values()) {
+      if (q.updateRun.run(update).changes === 0) throw new UnknownRun(update.runId);
+    }
+    return results;
+  });
+
+  // Select and lease under the write lock, so that no other connection claims the same tasks.
+  const claim = db.transaction((queue: string, workerId: string, max: number, leaseExpiresAt: number, now: number) => {
+    const tasks = q.selectClaimableTasks.all({ queue, now, max });
+    for (const task of tasks) {
+      q.leaseTask.run({ id: task.id, workerId, leaseExpiresAt });
+      task.workerId = workerId;
+      task.leaseExpiresAt = leaseExpiresAt;
+    }
+    return tasks;
+  });
+
+  // One transaction for the batch. If it fails, each write is retried in its own transaction so
+  // that one bad write (an unknown run, a journal conflict, an oversized value) fails alone;
+  // a lock timeout would only time out again per write, so it fails the batch at once.
+  const applyBatch = (batch: readonly Write[]): WriteResult[] => {
+    try {
+      return applyAll.immediate(batch);
+    } catch (error) {
+      const failure = describeFailure(error);
+      if (batch.length === 1 || isLockTimeout(failure)) return batch.map(() => ({ failure }));
+      return batch.map((write) => {
+        try {
+          return applyAll.immediate([write])[0];
+        } catch (single) {
+          return { failure: describeFailure(single) };
+        }
+      });
+    }
+  };
+
+  return {
+    applyBatch,
+    claimTasks: (queue, workerId, max, leaseExpiresAt, now) =>
+      claim.immediate(queue, workerId, max, leaseExpiresAt, now),
+    extendTaskLease: (id, workerId, leaseExpiresAt, now) =>
+      q.extendTaskLease.run({ id, workerId, now, leaseExpiresAt }).changes === 1,
+    completeTask: (id, workerId) => q.completeTask.run({ id, workerId }).changes === 1,
+  };
+}
+
+function isLockTimeout(failure: WriteFailure): boolean {
+  return failure.kind === 'driver' && (failure.code?.startsWith('SQLITE_BUSY') || failure.code === 'SQLITE_LOCKED');
+}
+
+function insertRun(q: SqliteQueries, run: NewRun): WriteResult {
+  if (q.insertRun.run(run).changes === 1) return true;
+  return q.selectRun.get({ id: run.id }) as RunRecord;
+}
+
+function applyTransition(q: SqliteQueries, t: Transition, updates: Map<string, RunUpdate>): void {
+  if (t.journal) for (const entry of t.journal) appendJournal(q, entry);
+  if (t.clearTimer !== undefined) q.clearTimer.run({ runId: t.runId, position: t.clearTimer });
+  if (t.setTimer) q.setTimer.run(t.setTimer);
+  if (t.enqueue) for (const task of t.enqueue) q.insertTask.run(task);
+  const update = updates.get(t.runId);
+  if (!update) {
+    updates.set(t.runId, {
+      runId: t.runId,
+      at: t.at,
+      status: t.status ?? null,
+      setOutput: t.output === undefined ? 0 : 1,
+      output: t.output ?? null,
+      setError: t.error === undefined ? 0 : 1,
+      error: t.error ?? null,
+    });
+    return;
+  }
+  update.at = t.at;
+  if (t.status !== undefined) update.status = t.status;
+  if (t.output !== undefined) {
+    update.setOutput = 1;
+    update.output = t.output;
+  }
+  if (t.error !== undefined) {
+    update.setError = 1;
+    update.error = t.error;
+  }
+}
+
+function appendJournal(q: SqliteQueries, entry: JournalEntry): void {
+  try {
+    q.insertJournalEntry.run({
+      runId: entry.runId,
+      position: entry.position,
+      kind: entry.kind,
+      name: entry.name,
+      ok: entry.ok ? 1 : 0,
+      output: entry.output,
+      attempts: entry.attempts,
+      startedAt: entry.startedAt,
+      finishedAt: entry.finishedAt,
+    });
+  } catch (error) {
+    if (sqliteCode(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new JournalConflict(entry);
+    throw error;
+  }
+}
