@@ -287,6 +287,8 @@ class Engine implements Tutti {
   }
 
   private async runChild(def: WorkflowDefinition, input: unknown, id: string, parentId: string): Promise<RunOutcome> {
+    // A child of an unregistered workflow would run now but could not resume after a restart.
+    this.env.registry.workflowToStart(def);
     const handle = await this.startRun(def, input, id, parentId);
     const live = this.live.get(handle.id);
     if (live) return live.done;

@@ -305,6 +305,23 @@ describe('child workflows', () => {
     }
   });
 
+  test('a child of an unregistered workflow fails in its parent with UnknownWorkflowError, and no child run is stored', async () => {
+    const parent = defineWorkflow('parent', (ctx, n: number) => ctx.child(child, n));
+    const tutti = await createTutti({ store: createMemoryStore(), services: [svc], workflows: [parent] });
+    try {
+      const error = await rejection((await tutti.start(parent, 1, { id: 'p3' })).result());
+      assert.ok(error instanceof RunFailedError);
+      assert.ok(error.cause instanceof UnknownWorkflowError);
+      assert.match((error.cause as Error).message, /unknown workflow 'child'.*createTutti/);
+      assert.deepEqual(
+        (await tutti.listRuns()).map((r) => r.id),
+        ['p3'],
+      );
+    } finally {
+      await tutti.close();
+    }
+  });
+
   test("a child's failure reaches its parent as RunFailedError carrying the child's error", async () => {
     let caught: unknown;
     const parent = defineWorkflow('parent', async (ctx) => {
