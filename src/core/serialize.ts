@@ -8,6 +8,7 @@
  * a replay would see. In the common case (plain data) the original object is kept and nothing
  * is parsed back: no JSON work is done twice on the hot path.
  */
+import * as errors from './errors.js';
 import { SerializationError } from './errors.js';
 
 export interface Encoded {
@@ -134,13 +135,31 @@ export function recordError(thrown: unknown, depth = 0): RecordedError {
   }
 }
 
-/** Rebuilds what was thrown: an Error with the recorded name, message, stack and code, or the value. */
+/**
+ * Tutti's own error classes by name. A replayed failure must answer `instanceof` as the live one
+ * did (`error.cause instanceof NonRetryableError`), or a workflow branching on it would take
+ * another path on replay. Other classes are unknown here: they come back as Error with their name.
+ */
+const TUTTI_ERRORS = new Map<string, object>(
+  Object.values(errors).flatMap((value) =>
+    typeof value === 'function' && (value === errors.TuttiError || value.prototype instanceof errors.TuttiError)
+      ? [[value.name, value.prototype as object]]
+      : [],
+  ),
+);
+
+/**
+ * Rebuilds what was thrown: an Error with the recorded name, message, stack and code (of Tutti's
+ * own class when it was one, so `instanceof` holds), or the value.
+ */
 export function reviveError(recorded: RecordedError): unknown {
   if (recorded.kind === 'value') return recorded.value;
   const error = new Error(
     recorded.message,
     recorded.cause ? { cause: reviveError(recorded.cause) } : undefined,
   ) as Error & { code?: string; retryable?: boolean };
+  const tuttiClass = recorded.code === undefined ? undefined : TUTTI_ERRORS.get(recorded.name);
+  if (tuttiClass) Object.setPrototypeOf(error, tuttiClass);
   error.name = recorded.name;
   if (recorded.stack !== undefined) error.stack = recorded.stack;
   if (recorded.code !== undefined) error.code = recorded.code;

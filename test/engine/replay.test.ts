@@ -4,12 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { recordError, reviveError } from '../../src/core/serialize.js';
 import {
   ConfigError,
   createTutti,
   defineService,
   defineWorkflow,
   type NonDeterminismError,
+  NonRetryableError,
   RunCancelledError,
   RunFailedError,
   type StepContext,
@@ -103,6 +105,42 @@ describe('replay from the journal', () => {
     } finally {
       await tutti.close();
     }
+  });
+
+  test("a replayed failure's cause is of Tutti's own class again, so instanceof takes the same branch", async () => {
+    const calls: string[] = [];
+    const svc = counterService(calls);
+    const wf = defineWorkflow('flow', async (ctx) => {
+      try {
+        await ctx.step(svc.first, 1);
+        return 'unreachable';
+      } catch (error) {
+        const cause = (error as StepFailedError).cause;
+        if (cause instanceof NonRetryableError) return `permanent: ${cause.message} (${cause.code})`;
+        return `other: ${String(cause)}`;
+      }
+    });
+    const recorded = recordError(new NonRetryableError('card declined'));
+    const store = createMemoryStore();
+    await seedRun(store, { id: 'r3', workflow: 'flow', journal: [{ ...ok(0, 'svc.first', recorded), ok: false }] });
+    const tutti = await createTutti({ store, services: [svc], workflows: [wf] });
+    try {
+      assert.equal(await (await tutti.handle('r3')).result(), 'permanent: card declined (NON_RETRYABLE)');
+      assert.deepEqual(calls, []);
+    } finally {
+      await tutti.close();
+    }
+  });
+
+  test('a user error class replays as an Error with its name, message and code', () => {
+    class CardDeclined extends Error {
+      code = 'DECLINED';
+    }
+    const thrown = Object.assign(new CardDeclined('no funds'), { name: 'CardDeclined' });
+    const revived = reviveError(recordError(thrown)) as Error & { code: string };
+    assert.ok(revived instanceof Error);
+    assert.ok(!(revived instanceof NonRetryableError));
+    assert.deepEqual([revived.name, revived.message, revived.code], ['CardDeclined', 'no funds', 'DECLINED']);
   });
 
   test('a recorded step of another name fails the run with NonDeterminismError naming the position and both names', async () => {
