@@ -1,11 +1,23 @@
 /**
- * Tutti: durable orchestration for microservices. The root export holds the engine, the types
+ * Tutti: durable orchestration for microservices. The root export holds the engine, event contracts, the types
  * and the errors; store adapters live under subpaths (`tutti/store/sqlite`, `tutti/store/memory`).
  */
+export {
+  checkCompatible,
+  defineEvent,
+  type EventContract,
+  type EventContractOptions,
+  EventRegistry,
+  type EventSubscriber,
+  type Incompatibility,
+  type JsonSchema,
+} from './contracts/index.js';
 export { type Duration, toMs } from './core/duration.js';
 export {
   ConfigError,
   DuplicateNameError,
+  EventValidationError,
+  IncompatibleSchemaError,
   JournalConflictError,
   NonDeterminismError,
   NonRetryableError,
@@ -21,6 +33,7 @@ export {
   StoreUnavailableError,
   TuttiError,
   type TuttiErrorCode,
+  UnknownEventTypeError,
   UnknownRunError,
   UnknownWorkflowError,
 } from './core/errors.js';

@@ -23,7 +23,10 @@ export type TuttiErrorCode =
   | 'STORE_SCHEMA_TOO_NEW'
   | 'STORE_CLOSED'
   | 'JOURNAL_CONFLICT'
-  | 'RUN_INTERRUPTED';
+  | 'RUN_INTERRUPTED'
+  | 'EVENT_INVALID'
+  | 'EVENT_SCHEMA_INCOMPATIBLE'
+  | 'EVENT_TYPE_UNKNOWN';
 
 export interface TuttiErrorOptions {
   cause?: unknown;
@@ -213,5 +216,77 @@ export class RunInterruptedError extends TuttiError {
     );
     this.name = 'RunInterruptedError';
     this.runId = runId;
+  }
+}
+
+/** Event data that does not match its contract's schema; `path` names the failing field ('' for the whole event). */
+export class EventValidationError extends TuttiError {
+  readonly eventType: string;
+  readonly version: number;
+  readonly path: string;
+  constructor(failure: { eventType: string; version: number; path: string; problem: string; fix: string }) {
+    const where = failure.path === '' ? 'the event data' : `'${failure.path}'`;
+    super(
+      'EVENT_INVALID',
+      `event '${failure.eventType}' v${failure.version} is invalid: ${where} ${failure.problem}; ${failure.fix}`,
+    );
+    this.name = 'EventValidationError';
+    this.eventType = failure.eventType;
+    this.version = failure.version;
+    this.path = failure.path;
+  }
+}
+
+/** One reason why data valid under a writer's schema may be refused by a reader's schema. */
+export interface Incompatibility {
+  /** The field, e.g. `customer.email` or `items[].qty`; '' for the whole event. */
+  path: string;
+  reason: string;
+}
+
+/**
+ * A schema version that the subscribers of another version could not read: refused when the
+ * version or the subscriber is registered, so the break shows at deploy time, not as dead letters.
+ */
+export class IncompatibleSchemaError extends TuttiError {
+  readonly eventType: string;
+  readonly writerVersion: number;
+  readonly readerVersion: number;
+  readonly subscribers: readonly string[];
+  readonly incompatibilities: readonly Incompatibility[];
+  constructor(found: {
+    eventType: string;
+    writerVersion: number;
+    readerVersion: number;
+    subscribers: readonly string[];
+    incompatibilities: readonly Incompatibility[];
+  }) {
+    const fields = found.incompatibilities.map(
+      (i) => `\n  - ${i.path === '' ? '(the whole event)' : i.path}: ${i.reason}`,
+    );
+    const readers = found.subscribers.map((s) => `'${s}'`).join(', ');
+    super(
+      'EVENT_SCHEMA_INCOMPATIBLE',
+      `event '${found.eventType}' v${found.writerVersion} (writer) cannot be read as v${found.readerVersion} (reader), ` +
+        `the version subscriber(s) ${readers} declared:${fields.join('')}\n` +
+        'To fix: make the field optional (or keep its type) in the new version, publish the change as a new ' +
+        'event type, or migrate the subscribers to a compatible version first.',
+    );
+    this.name = 'IncompatibleSchemaError';
+    this.eventType = found.eventType;
+    this.writerVersion = found.writerVersion;
+    this.readerVersion = found.readerVersion;
+    this.subscribers = found.subscribers;
+    this.incompatibilities = found.incompatibilities;
+  }
+}
+
+/** An event type (or a version of it) that no contract registered. */
+export class UnknownEventTypeError extends TuttiError {
+  readonly eventType: string;
+  constructor(eventType: string, message: string) {
+    super('EVENT_TYPE_UNKNOWN', message);
+    this.name = 'UnknownEventTypeError';
+    this.eventType = eventType;
   }
 }
