@@ -26,7 +26,9 @@ export type TuttiErrorCode =
   | 'RUN_INTERRUPTED'
   | 'EVENT_INVALID'
   | 'EVENT_SCHEMA_INCOMPATIBLE'
-  | 'EVENT_TYPE_UNKNOWN';
+  | 'EVENT_TYPE_UNKNOWN'
+  | 'UNKNOWN_SUBSCRIPTION'
+  | 'DELIVERY_TIMEOUT';
 
 export interface TuttiErrorOptions {
   cause?: unknown;
@@ -72,6 +74,29 @@ export class UnknownRunError extends TuttiError {
   constructor(runId: string) {
     super('UNKNOWN_RUN', `no run with id '${runId}': check the id with \`tutti runs list\``);
     this.name = 'UnknownRunError';
+  }
+}
+
+export class UnknownSubscriptionError extends TuttiError {
+  constructor(name: string) {
+    super(
+      'UNKNOWN_SUBSCRIPTION',
+      `no subscription named '${name}': a subscription exists once a subscriber with that name has started; check the name against the store's listSubscriptions()`,
+    );
+    this.name = 'UnknownSubscriptionError';
+  }
+}
+
+/** An event handler did not return within its subscription's timeout; the delivery is retried. */
+export class DeliveryTimeoutError extends TuttiError {
+  constructor(subscription: string, seq: number, timeoutMs: number) {
+    super(
+      'DELIVERY_TIMEOUT',
+      `subscription '${subscription}': the handler of event ${seq} did not return within ${timeoutMs} ms; ` +
+        "it is retried. Make the handler faster, or raise the subscription's `timeout`",
+      { retryable: true },
+    );
+    this.name = 'DeliveryTimeoutError';
   }
 }
 

@@ -137,8 +137,3 @@ export class GroupCommit<Op, R> {
     }
   }
 }
-
-/** The writes a store applies in a batch. */
-export type StoreWrite<NewRun, Transition> =
-  | { type: 'create'; run: NewRun }
-  | { type: 'commit'; transition: Transition };

@@ -13,12 +13,15 @@
  * - Transitions of one run are applied in the order they were issued.
  * - Reads see every write whose promise has resolved.
  *
+ * - The event log (event-log.ts) is part of the port: a transition's `publish` (the outbox) lands
+ *   in the log in the same transaction as the run's state.
+ *
  * What it leaves out (later issues, designed to fit)
  * - Ownership of runs by engine nodes (leases on runs) for several nodes on PostgreSQL.
- * - The event log, subscriptions and dead letters: new fields on Transition (the outbox) and new
- *   operations beside these, in the same transaction.
- * - Archival of finished runs.
+ * - Archival of finished runs and of old events.
  */
+import type { EventLog, NewEvent } from './event-log.js';
+
 /** A run's life: in flight (the first four) or finished (the last three). */
 export type RunStatus = 'running' | 'sleeping' | 'retrying' | 'compensating' | 'completed' | 'failed' | 'cancelled';
 
@@ -123,6 +126,8 @@ export interface Transition {
   /** Position of the timer to remove. */
   clearTimer?: number;
   enqueue?: NewTask[];
+  /** Events to append to the log with this transition (the outbox): both land or neither does. */
+  publish?: NewEvent[];
 }
 
 export interface CreateRunResult {
@@ -148,7 +153,7 @@ export interface RunQuery {
   limit?: number;
 }
 
-export interface Store {
+export interface Store extends EventLog {
   /** 'memory', 'sqlite', ...: for messages and benchmarks. */
   readonly kind: string;
 

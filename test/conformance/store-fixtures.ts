@@ -1,4 +1,5 @@
 /** Records for the store conformance suite: valid by default, overridable per case. */
+import type { NewEvent, ParkedDelivery } from '../../src/store/event-log.js';
 import type { JournalEntry, NewRun, NewTask, TimerRecord } from '../../src/store/store.js';
 
 export function newRun(id: string, overrides: Partial<NewRun> = {}): NewRun {
@@ -47,6 +48,33 @@ export function newTask(id: string, overrides: Partial<NewTask> = {}): NewTask {
     input: '{"amount":42}',
     attempt: 1,
     visibleAt: 0,
+    ...overrides,
+  };
+}
+
+export function newEvent(id: string, overrides: Partial<NewEvent> = {}): NewEvent {
+  return {
+    id,
+    type: 'order.placed',
+    source: '/orders',
+    subject: 'order-1',
+    time: 5_000,
+    data: `{"id":"${id}"}`,
+    extensions: '{"correlationid":"c-1"}',
+    ...overrides,
+  };
+}
+
+export function parked(subscription: string, seq: number, overrides: Partial<ParkedDelivery> = {}): ParkedDelivery {
+  return {
+    subscription,
+    seq,
+    state: 'retrying',
+    attempts: 1,
+    nextAt: 9_000,
+    error: '{"kind":"error","name":"Error","message":"boom"}',
+    firstFailedAt: 8_000,
+    lastFailedAt: 8_000,
     ...overrides,
   };
 }

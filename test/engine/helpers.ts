@@ -113,6 +113,42 @@ export class DelegatingStore implements Store {
   completeTask(taskId: string, workerId: string) {
     return this.inner.completeTask(taskId, workerId);
   }
+  publish(events: Parameters<Store['publish']>[0]) {
+    return this.inner.publish(events);
+  }
+  readEvents(query: Parameters<Store['readEvents']>[0]) {
+    return this.inner.readEvents(query);
+  }
+  lastSeq() {
+    return this.inner.lastSeq();
+  }
+  positionAt(time: number) {
+    return this.inner.positionAt(time);
+  }
+  openSubscription(...args: Parameters<Store['openSubscription']>) {
+    return this.inner.openSubscription(...args);
+  }
+  getSubscription(name: string) {
+    return this.inner.getSubscription(name);
+  }
+  listSubscriptions() {
+    return this.inner.listSubscriptions();
+  }
+  commitDeliveries(commit: Parameters<Store['commitDeliveries']>[0]) {
+    return this.inner.commitDeliveries(commit);
+  }
+  readParked(...args: Parameters<Store['readParked']>) {
+    return this.inner.readParked(...args);
+  }
+  listDeadLetters(query?: Parameters<Store['listDeadLetters']>[0]) {
+    return this.inner.listDeadLetters(query);
+  }
+  redrive(...args: Parameters<Store['redrive']>) {
+    return this.inner.redrive(...args);
+  }
+  replay(...args: Parameters<Store['replay']>) {
+    return this.inner.replay(...args);
+  }
   async flush(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }

@@ -4,7 +4,18 @@
  * ordering behave alike; nothing survives the process.
  */
 import { JournalConflictError, StoreClosedError, UnknownRunError } from '../../core/errors.js';
-import { GroupCommit, type StoreWrite } from '../group-commit.js';
+import type {
+  DeadLetterQuery,
+  DeliveryCommit,
+  EventQuery,
+  EventRecord,
+  NewEvent,
+  ParkedEvent,
+  ParkedState,
+  PublishResult,
+  SubscriptionRecord,
+} from '../event-log.js';
+import { GroupCommit } from '../group-commit.js';
 import type {
   CreateRunResult,
   JournalEntry,
@@ -17,8 +28,8 @@ import type {
   TimerRecord,
   Transition,
 } from '../store.js';
-
-type Write = StoreWrite<NewRun, Transition>;
+import type { StoreWriteResult, StoreWrite as Write } from '../store-write.js';
+import { MemoryEventLog } from './memory-event-log.js';
 
 interface RunSlot {
   run: RunRecord;
@@ -43,7 +54,8 @@ class MemoryStore implements Store {
   private readonly taskOrder = new Map<string, number>();
   private seq = 0;
   private closed = false;
-  private readonly writes = new GroupCommit<Write, CreateRunResult | undefined>((batch) => this.applyBatch(batch));
+  private readonly log = new MemoryEventLog();
+  private readonly writes = new GroupCommit<Write, StoreWriteResult>((batch) => this.applyBatch(batch));
 
   createRun(run: NewRun): Promise<CreateRunResult> {
     return this.writes.submit({ type: 'create', run }) as Promise<CreateRunResult>;
@@ -51,6 +63,69 @@ class MemoryStore implements Store {
 
   commit(transition: Transition): Promise<void> {
     return this.writes.submit({ type: 'commit', transition }) as Promise<unknown> as Promise<void>;
+  }
+
+  publish(events: readonly NewEvent[]): Promise<PublishResult[]> {
+    return this.writes.submit({ type: 'publish', events }) as Promise<PublishResult[]>;
+  }
+
+  commitDeliveries(commit: DeliveryCommit): Promise<void> {
+    return this.writes.submit({ type: 'deliveries', commit }) as Promise<unknown> as Promise<void>;
+  }
+
+  async readEvents(query: EventQuery): Promise<EventRecord[]> {
+    this.assertOpen();
+    return this.log.readEvents(query);
+  }
+
+  async lastSeq(): Promise<number> {
+    this.assertOpen();
+    return this.log.lastSeq();
+  }
+
+  async positionAt(time: number): Promise<number> {
+    this.assertOpen();
+    return this.log.positionAt(time);
+  }
+
+  async openSubscription(
+    name: string,
+    types: readonly string[],
+    position: number,
+    now: number,
+  ): Promise<SubscriptionRecord> {
+    this.assertOpen();
+    return this.log.openSubscription(name, types, position, now);
+  }
+
+  async getSubscription(name: string): Promise<SubscriptionRecord | undefined> {
+    this.assertOpen();
+    return this.log.getSubscription(name);
+  }
+
+  async listSubscriptions(): Promise<SubscriptionRecord[]> {
+    this.assertOpen();
+    return this.log.listSubscriptions();
+  }
+
+  async readParked(subscription: string, states?: readonly ParkedState[]): Promise<ParkedEvent[]> {
+    this.assertOpen();
+    return this.log.readParked(subscription, states);
+  }
+
+  async listDeadLetters(query?: DeadLetterQuery): Promise<ParkedEvent[]> {
+    this.assertOpen();
+    return this.log.listDeadLetters(query);
+  }
+
+  async redrive(query: DeadLetterQuery, now: number): Promise<number> {
+    this.assertOpen();
+    return this.log.redrive(query, now);
+  }
+
+  async replay(subscription: string, position: number): Promise<void> {
+    this.assertOpen();
+    this.log.replay(subscription, position);
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
@@ -137,11 +212,13 @@ class MemoryStore implements Store {
   // Validates the whole batch before changing anything, so a failing batch leaves no trace and
   // the group commit can re-apply it write by write, like a rolled-back transaction.
   // Positions written earlier in the same batch (or twice in one transition) conflict too.
-  private applyBatch(batch: readonly Write[]): (CreateRunResult | undefined)[] {
+  private applyBatch(batch: readonly Write[]): StoreWriteResult[] {
     const created = new Set<string>();
     const written = new Set<string>();
     for (const write of batch) {
       if (write.type === 'create') created.add(write.run.id);
+      else if (write.type === 'publish') continue;
+      else if (write.type === 'deliveries') this.log.checkDeliveries(write.commit);
       else if (!this.runs.has(write.transition.runId) && !created.has(write.transition.runId)) {
         throw new UnknownRunError(write.transition.runId);
       } else {
@@ -154,7 +231,20 @@ class MemoryStore implements Store {
         }
       }
     }
-    return batch.map((write) => (write.type === 'create' ? this.create(write.run) : this.apply(write.transition)));
+    return batch.map((write) => this.applyWrite(write));
+  }
+
+  private applyWrite(write: Write): StoreWriteResult {
+    switch (write.type) {
+      case 'create':
+        return this.create(write.run);
+      case 'commit':
+        return this.apply(write.transition);
+      case 'publish':
+        return this.log.append(write.events);
+      case 'deliveries':
+        return this.log.applyDeliveries(write.commit);
+    }
   }
 
   private create(run: NewRun): CreateRunResult {
@@ -170,6 +260,7 @@ class MemoryStore implements Store {
     if (t.journal) for (const entry of t.journal) slot.journal.set(entry.position, { ...entry });
     if (t.clearTimer !== undefined) slot.timers.delete(t.clearTimer);
     if (t.setTimer) slot.timers.set(t.setTimer.position, { ...t.setTimer });
+    if (t.publish) this.log.append(t.publish);
     if (t.enqueue) {
       for (const task of t.enqueue) {
         this.tasks.set(task.id, { ...task, workerId: null, leaseExpiresAt: null });

@@ -1,10 +1,12 @@
 /**
  * The statements the adapter runs, read from `sql/queries/*.sql` (each file states its purpose
  * and parameters) and prepared once per open store. Columns come back under the port's field
- * names (`parent_id AS parentId`), so rows are records as they are; only `ok` needs mapping.
+ * names (`parent_id AS parentId`), so rows are records as they are; only `ok`, the JSON arrays of
+ * subscriptions and the event of a parked row need mapping (sqlite-event-log.ts).
  */
 import { readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
+import type { EventRecord, NewEvent, ParkedDelivery, SubscriptionRecord } from '../event-log.js';
 import type { JournalEntry, NewRun, NewTask, RunRecord, TaskRecord, TimerRecord } from '../store.js';
 
 /** The text of `sql/<file>`; the build copies `src/store/sqlite/sql` to `dist/store/sqlite/sql`. */
@@ -31,6 +33,21 @@ export interface RunFilter {
   statuses: string | null;
   workflow: string | null;
   parentId: string | null;
+  limit: number;
+}
+
+/** A subscription as stored: `types` and `ackedAbove` are JSON arrays. */
+export type SubscriptionRow = Omit<SubscriptionRecord, 'types' | 'ackedAbove'> & { types: string; ackedAbove: string };
+
+/** A parked delivery with its event's columns beside its own. */
+export type ParkedEventRow = ParkedDelivery & NewEvent;
+
+/** Which dead letters (list-dead-letters.sql): a NULL field means "any"; `seqs` is a JSON array. */
+export interface DeadLetterFilter {
+  subscription: string | null;
+  type: string | null;
+  seqs: string | null;
+  /** -1 for no limit. */
   limit: number;
 }
 
@@ -62,6 +79,25 @@ export function prepareQueries(db: Database.Database) {
     leaseTask: query<{ id: string; workerId: string; leaseExpiresAt: number }>('lease-task'),
     extendTaskLease: query<{ id: string; workerId: string; now: number; leaseExpiresAt: number }>('extend-task-lease'),
     completeTask: query<{ id: string; workerId: string }>('complete-task'),
+
+    insertEvent: query<NewEvent>('insert-event'),
+    selectEventSeq: query<{ id: string }, { seq: number }>('select-event-seq'),
+    selectEvents: query<{ after: number; types: string | null; limit: number }, EventRecord>('select-events'),
+    selectLastSeq: query<{}, { seq: number }>('select-last-seq'),
+    selectPositionAt: query<{ time: number }, { position: number }>('select-position-at'),
+
+    openSubscription: query<{ name: string; types: string; position: number; createdAt: number }, SubscriptionRow>(
+      'open-subscription',
+    ),
+    selectSubscription: query<{ name: string }, SubscriptionRow>('select-subscription'),
+    listSubscriptions: query<{}, SubscriptionRow>('list-subscriptions'),
+    updateSubscription: query<{ name: string; position: number; ackedAbove: string }>('update-subscription'),
+    parkDelivery: query<ParkedDelivery>('park-delivery'),
+    unparkDelivery: query<{ subscription: string; seq: number }>('unpark-delivery'),
+    unparkForReplay: query<{ subscription: string }>('unpark-for-replay'),
+    selectParked: query<{ subscription: string; states: string | null }, ParkedEventRow>('select-parked'),
+    listDeadLetters: query<DeadLetterFilter, ParkedEventRow>('list-dead-letters'),
+    redriveDeadLetter: query<{ subscription: string; seq: number; now: number }>('redrive-dead-letter'),
   };
 }
 

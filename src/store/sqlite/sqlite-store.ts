@@ -1,20 +1,32 @@
 /**
  * The SQLite store: the default durable adapter; one file.
  *
- * Writes (createRun, commit) go through the group commit: each batch is applied in one
- * IMMEDIATE transaction, so durability costs one fsync per batch (WAL, synchronous=FULL by
- * default). A writer (sqlite-writer.ts) applies the batches, by default on a worker thread with
- * its own connection, so that the next batch gathers while one reaches the disk. Task operations
- * are writes too and go the same way. Reads run on this thread's connection; in WAL mode they see
- * every committed batch, hence every write whose promise has resolved.
+ * Writes (createRun, commit, publish, commitDeliveries) go through the group commit: each batch
+ * is applied in one IMMEDIATE transaction, so durability costs one fsync per batch (WAL,
+ * synchronous=FULL by default). A writer (sqlite-writer.ts) applies the batches, by default on a
+ * worker thread with its own connection, so that the next batch gathers while one reaches the
+ * disk. Task operations and the event log's rare writes are writes too and go the same way.
+ * Reads run on this thread's connection; in WAL mode they see every committed batch, hence every
+ * write whose promise has resolved.
  *
  * Several processes may open one file: SQLite's lock serializes their writes (each waits up to
  * `busyTimeoutMs`), and claims stay exclusive because each runs in a write transaction.
- * The event log and outbox (next issue) fit as a new migration and new writes in
- * sqlite-writes.ts, inside the same transaction.
+ * The event log's reads are in sqlite-event-log.ts, its writes in sqlite-event-writes.ts; a
+ * transition's events (the outbox) land in its batch's transaction.
  */
 import Database from 'better-sqlite3';
 import { StoreClosedError } from '../../core/errors.js';
+import type {
+  DeadLetterQuery,
+  DeliveryCommit,
+  EventQuery,
+  EventRecord,
+  NewEvent,
+  ParkedEvent,
+  ParkedState,
+  PublishResult,
+  SubscriptionRecord,
+} from '../event-log.js';
 import { GroupCommit, Rejected } from '../group-commit.js';
 import type {
   CreateRunResult,
@@ -28,7 +40,9 @@ import type {
   TimerRecord,
   Transition,
 } from '../store.js';
+import type { StoreWriteResult, StoreWrite as Write } from '../store-write.js';
 import { openFailure, operationFailure } from './sqlite-errors.js';
+import { deadLetterFilter, type EventReads, eventReads, toSubscription } from './sqlite-event-log.js';
 import { migrate } from './sqlite-migrate.js';
 import {
   type ResolvedSqliteStoreOptions,
@@ -37,7 +51,7 @@ import {
 } from './sqlite-options.js';
 import { type JournalRow, prepareQueries, type SqliteQueries } from './sqlite-queries.js';
 import { adaptiveWriter, inlineWriter, type SqliteWriter, type Translate, threadWriter } from './sqlite-writer.js';
-import { rebuildFailure, type Write, type WriteResult } from './sqlite-writes.js';
+import { rebuildFailure, type WriteResult } from './sqlite-writes.js';
 
 /**
  * Opens (creating and migrating when needed) a SQLite store. Throws StoreUnavailableError when
@@ -77,7 +91,8 @@ class SqliteStore implements Store {
   private readonly q: SqliteQueries;
   private readonly path: string;
   private readonly writer: SqliteWriter;
-  private readonly writes: GroupCommit<Write, CreateRunResult | undefined>;
+  private readonly writes: GroupCommit<Write, StoreWriteResult>;
+  private readonly events: EventReads;
   private readonly readState: Database.Transaction<(runId: string) => RunState | undefined>;
   private closing: Promise<void> | undefined;
   private closed = false;
@@ -88,6 +103,7 @@ class SqliteStore implements Store {
   ) {
     const q = prepareQueries(db);
     this.q = q;
+    this.events = eventReads(q);
     this.path = options.path;
     const translate = (error: Error) => operationFailure(options.path, error);
     const inline = inlineWriter(db, translate);
@@ -119,6 +135,14 @@ class SqliteStore implements Store {
 
   commit(transition: Transition): Promise<void> {
     return this.writes.submit({ type: 'commit', transition }) as Promise<unknown> as Promise<void>;
+  }
+
+  publish(events: readonly NewEvent[]): Promise<PublishResult[]> {
+    return this.writes.submit({ type: 'publish', events }) as Promise<PublishResult[]>;
+  }
+
+  commitDeliveries(commit: DeliveryCommit): Promise<void> {
+    return this.writes.submit({ type: 'deliveries', commit }) as Promise<unknown> as Promise<void>;
   }
 
   getRun(id: string): Promise<RunRecord | undefined> {
@@ -155,6 +179,46 @@ class SqliteStore implements Store {
 
   completeTask(taskId: string, workerId: string): Promise<boolean> {
     return this.write(() => this.writer.call('completeTask', taskId, workerId));
+  }
+
+  readEvents(query: EventQuery): Promise<EventRecord[]> {
+    return this.read(() => this.events.readEvents(query));
+  }
+
+  lastSeq(): Promise<number> {
+    return this.read(() => this.events.lastSeq());
+  }
+
+  positionAt(time: number): Promise<number> {
+    return this.read(() => this.events.positionAt(time));
+  }
+
+  getSubscription(name: string): Promise<SubscriptionRecord | undefined> {
+    return this.read(() => this.events.getSubscription(name));
+  }
+
+  listSubscriptions(): Promise<SubscriptionRecord[]> {
+    return this.read(() => this.events.listSubscriptions());
+  }
+
+  readParked(subscription: string, states?: readonly ParkedState[]): Promise<ParkedEvent[]> {
+    return this.read(() => this.events.readParked(subscription, states));
+  }
+
+  listDeadLetters(query?: DeadLetterQuery): Promise<ParkedEvent[]> {
+    return this.read(() => this.events.listDeadLetters(query));
+  }
+
+  openSubscription(name: string, types: readonly string[], position: number, now: number): Promise<SubscriptionRecord> {
+    return this.write(() => this.writer.call('openSubscription', name, types, position, now)).then(toSubscription);
+  }
+
+  redrive(query: DeadLetterQuery, now: number): Promise<number> {
+    return this.write(() => this.writer.call('redrive', deadLetterFilter(query, -1), now));
+  }
+
+  replay(subscription: string, position: number): Promise<void> {
+    return this.write(() => this.writer.call('replay', subscription, position));
   }
 
   /** Waits for pending writes, then closes the file; later calls reject with StoreClosedError. */
@@ -195,11 +259,15 @@ const THREAD_MAX_BATCH = 500;
 /** Batches up to this size run inline while the writer thread is idle (see adaptiveWriter). */
 const INLINE_MAX_BATCH = 4;
 
-/** The port's result for one write: the writer answers `true` for a new run, the stored run for an existing id. */
-function toPortResult(write: Write, result: WriteResult, translate: Translate): CreateRunResult | undefined | Rejected {
+/**
+ * The port's result for one write: the writer answers `true` for a new run, the stored run for an
+ * existing id, the results of a publish as they are.
+ */
+function toPortResult(write: Write, result: WriteResult, translate: Translate): StoreWriteResult | Rejected {
   if (result !== undefined && result !== true && 'failure' in result) {
     return new Rejected(rebuildFailure(result.failure, translate));
   }
+  if (write.type === 'publish') return result as PublishResult[];
   if (write.type !== 'create') return undefined;
   if (result === true) {
     const run = write.run;

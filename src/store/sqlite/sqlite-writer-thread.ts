@@ -8,12 +8,12 @@
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import type { StoreWrite as Write } from '../store-write.js';
 import type { ResolvedSqliteStoreOptions } from './sqlite-options.js';
 import type { WriterReply, WriterRequest } from './sqlite-writer.js';
 import {
   describeFailure,
   prepareWrites,
-  type Write,
   type WriteFailure,
   type WriteOperations,
   type WriteResult,

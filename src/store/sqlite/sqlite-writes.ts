@@ -1,28 +1,36 @@
 /**
- * Every write the SQLite store makes, on one connection: batches of runs created and transitions
- * applied (the group commit), and the task-queue operations. The same code runs on the main
+ * Every write the SQLite store makes, on one connection: batches of runs created, transitions
+ * applied, events published and delivery commits (the group commit), the task-queue operations
+ * and the event log's rare writes (sqlite-event-writes.ts). The same code runs on the main
  * thread (writer 'inline') and in the writer thread (writer 'thread'), so the two cannot drift.
  *
  * Results and errors stay plain data (a `WriteFailure` rather than an Error object) because in
  * the thread they cross a MessagePort, which keeps only the fields of plain objects.
  */
 import type Database from 'better-sqlite3';
-import { JournalConflictError, type TuttiError, UnknownRunError } from '../../core/errors.js';
-import type { StoreWrite } from '../group-commit.js';
+import { JournalConflictError, type TuttiError, UnknownRunError, UnknownSubscriptionError } from '../../core/errors.js';
+import type { PublishResult } from '../event-log.js';
 import type { JournalEntry, NewRun, RunRecord, TaskRecord, Transition } from '../store.js';
+import type { StoreWrite as Write } from '../store-write.js';
 import { sqliteCode } from './sqlite-errors.js';
+import {
+  appendEvents,
+  applyDeliveries,
+  type EventWriteOperations,
+  prepareEventWrites,
+  UnknownSubscription,
+} from './sqlite-event-writes.js';
 import { prepareQueries, type RunUpdate, type SqliteQueries } from './sqlite-queries.js';
 
-export type Write = StoreWrite<NewRun, Transition>;
-
 /**
- * Per write of a batch: `true` for a run created, the existing run for a repeated id, undefined
- * for a transition applied, `{ failure }` for a write that failed (the rest of its batch stands).
+ * Per write of a batch: `true` for a run created, the existing run for a repeated id, the seqs
+ * of events published, undefined for a transition or a delivery commit applied, `{ failure }`
+ * for a write that failed (the rest of its batch stands).
  */
-export type WriteResult = true | RunRecord | undefined | { failure: WriteFailure };
+export type WriteResult = true | RunRecord | PublishResult[] | undefined | { failure: WriteFailure };
 
 /** The operations a writer serves, by name, with their arguments and results. */
-export interface WriteOperations {
+export interface WriteOperations extends EventWriteOperations {
   applyBatch(batch: readonly Write[]): WriteResult[];
   claimTasks(queue: string, workerId: string, max: number, leaseExpiresAt: number, now: number): TaskRecord[];
   extendTaskLease(taskId: string, workerId: string, leaseExpiresAt: number, now: number): boolean;
@@ -32,6 +40,7 @@ export interface WriteOperations {
 /** A failure as data: a domain error to rebuild, or a driver error to translate. */
 export type WriteFailure =
   | { kind: 'unknown-run'; runId: string }
+  | { kind: 'unknown-subscription'; subscription: string }
   | { kind: 'journal-conflict'; entry: { runId: string; position: number; name: string } }
   | { kind: 'driver'; message: string; code: string | undefined };
 
@@ -49,6 +58,9 @@ class UnknownRun extends Error {
 
 export function describeFailure(error: unknown): WriteFailure {
   if (error instanceof UnknownRun) return { kind: 'unknown-run', runId: error.runId };
+  if (error instanceof UnknownSubscription) {
+    return { kind: 'unknown-subscription', subscription: error.subscription };
+  }
   if (error instanceof JournalConflict) {
     const { runId, position, name } = error.entry;
     return { kind: 'journal-conflict', entry: { runId, position, name } };
@@ -59,6 +71,7 @@ export function describeFailure(error: unknown): WriteFailure {
 /** The error a failure stands for: domain errors as themselves, driver errors for `translate`. */
 export function rebuildFailure(failure: WriteFailure, translate: (driverError: Error) => TuttiError): TuttiError {
   if (failure.kind === 'unknown-run') return new UnknownRunError(failure.runId);
+  if (failure.kind === 'unknown-subscription') return new UnknownSubscriptionError(failure.subscription);
   if (failure.kind === 'journal-conflict') return new JournalConflictError(failure.entry);
   return translate(Object.assign(new Error(failure.message), { code: failure.code }));
 }
@@ -73,8 +86,10 @@ export function prepareWrites(db: Database.Database): WriteOperations {
     const updates = new Map<string, RunUpdate>();
     for (let i = 0; i < batch.length; i++) {
       const write = batch[i] as Write;
-      if (write.type === 'create') results[i] = insertRun(q, write.run);
-      else applyTransition(q, write.transition, updates);
+      if (write.type === 'commit') applyTransition(q, write.transition, updates);
+      else if (write.type === 'create') results[i] = insertRun(q, write.run);
+      else if (write.type === 'publish') results[i] = appendEvents(q, write.events);
+      else applyDeliveries(q, write.commit);
     }
     for (const update of updates.values()) {
       if (q.updateRun.run(update).changes === 0) throw new UnknownRun(update.runId);
@@ -94,8 +109,8 @@ export function prepareWrites(db: Database.Database): WriteOperations {
   });
 
   // One transaction for the batch. If it fails, each write is retried in its own transaction so
-  // that one bad write (an unknown run, a journal conflict, an oversized value) fails alone;
-  // a lock timeout would only time out again per write, so it fails the batch at once.
+  // that one bad write (an unknown run or subscription, a journal conflict, an oversized value)
+  // fails alone; a lock timeout would only time out again per write, so it fails the batch at once.
   const applyBatch = (batch: readonly Write[]): WriteResult[] => {
     try {
       return applyAll.immediate(batch);
@@ -113,6 +128,7 @@ export function prepareWrites(db: Database.Database): WriteOperations {
   };
 
   return {
+    ...prepareEventWrites(db, q),
     applyBatch,
     claimTasks: (queue, workerId, max, leaseExpiresAt, now) =>
       claim.immediate(queue, workerId, max, leaseExpiresAt, now),
@@ -136,6 +152,8 @@ function applyTransition(q: SqliteQueries, t: Transition, updates: Map<string, R
   if (t.clearTimer !== undefined) q.clearTimer.run({ runId: t.runId, position: t.clearTimer });
   if (t.setTimer) q.setTimer.run(t.setTimer);
   if (t.enqueue) for (const task of t.enqueue) q.insertTask.run(task);
+  // The outbox, in the transition's transaction; a repeated id is skipped, and needs no answer.
+  if (t.publish) for (const event of t.publish) q.insertEvent.run(event);
   const update = updates.get(t.runId);
   if (!update) {
     updates.set(t.runId, {
