@@ -1,13 +1,15 @@
 /**
- * `npm run bench`: prints W1 for each configuration, each run `--repeat` times (default 5) in
- * this process; the table shows the median of the repeats, one row per configuration, so ratios
- * between rows come from one run on one machine.
+ * `npm run bench`: prints W1 (workflows) and W2 (events) for each configuration, each run
+ * `--repeat` times (default 5) in this process; the tables show the median of the repeats, one
+ * row per configuration, so ratios between rows come from one run on one machine.
  *
- *   npm run bench                     all configurations, 5 repeats, round robin
+ *   npm run bench                                  both workloads, 5 repeats, round robin
+ *   npm run bench -- --workload w2 --repeat 3
  *   npm run bench -- --repeat 9 --only sqlite-strict
  */
 import os from 'node:os';
-import { runW1, type W1Result, type W1Settings } from './w1.js';
+import { runW1, type W1Settings } from './w1.js';
+import { runW2, type W2Settings } from './w2.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -16,44 +18,80 @@ const flag = (name: string) => {
 };
 const repeat = Number(flag('repeat') ?? 5);
 const only = flag('only');
+const workload = flag('workload') ?? 'all';
 
-const base = { concurrent: 2000, sequential: 200 } as const;
-const sqlite = { ...base, store: 'sqlite', synchronous: 'FULL', writer: 'thread' } as const;
-const configurations: [string, W1Settings][] = [
-  ['sqlite-strict', { ...sqlite, durability: 'strict' }],
-  ['sqlite-pipelined', { ...sqlite, durability: 'pipelined' }],
-  ['sqlite-strict-inline', { ...sqlite, durability: 'strict', writer: 'inline' }],
-  ['sqlite-strict-normal', { ...sqlite, durability: 'strict', synchronous: 'NORMAL' }],
-  ['memory-strict', { ...base, store: 'memory', durability: 'strict', synchronous: 'OFF', writer: 'inline' }],
-];
+/** A column of a table: its heading, how to read it from a result, and its decimals. */
+type Column<R> = [heading: string, pick: (result: R) => number, decimals: number];
 
-console.log(`W1: ${base.concurrent} concurrent + ${base.sequential} sequential 3-step workflows; median of ${repeat}`);
 console.log(`node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${os.platform()}`);
 console.log('sqlite: WAL, one group-committed transaction per batch; synchronous FULL = fsync per commit;');
-console.log('writer thread = batches applied on a worker thread (the default), inline = on the engine thread\n');
+console.log('writer thread = batches applied on a worker thread (the default), inline = on the calling thread');
 
-// Round robin (every configuration once, then again): the machine's noise drifts over time, so
-// each configuration's repeats are spread across the whole run instead of one stretch of it.
-const selected = configurations.filter(([name]) => !only || name === only);
-const results = new Map<string, W1Result[]>(selected.map(([name]) => [name, []]));
-for (let i = 0; i < repeat; i++) {
-  for (const [name, settings] of selected) results.get(name)?.push(await runW1(settings));
-}
-const rows: string[][] = [['configuration', 'workflows/s', 'steps/s', 'p50 ms', 'p99 ms']];
-for (const [name, runs] of results) {
-  const med = (pick: (r: W1Result) => number) => median(runs.map(pick));
-  rows.push([
-    name,
-    med((r) => r.workflowsPerSec).toFixed(0),
-    med((r) => r.stepsPerSec).toFixed(0),
-    med((r) => r.p50Ms).toFixed(3),
-    med((r) => r.p99Ms).toFixed(3),
-  ]);
-  console.log(
-    `  ${name}: ${runs.map((r) => `${r.workflowsPerSec.toFixed(0)} wf/s p50 ${r.p50Ms.toFixed(3)}`).join(' | ')}`,
+if (workload === 'all' || workload === 'w1') {
+  const base = { concurrent: 2000, sequential: 200 } as const;
+  const sqlite = { ...base, store: 'sqlite', synchronous: 'FULL', writer: 'thread' } as const;
+  await bench<W1Settings, Awaited<ReturnType<typeof runW1>>>(
+    `W1: ${base.concurrent} concurrent + ${base.sequential} sequential 3-step workflows`,
+    [
+      ['sqlite-strict', { ...sqlite, durability: 'strict' }],
+      ['sqlite-pipelined', { ...sqlite, durability: 'pipelined' }],
+      ['sqlite-strict-inline', { ...sqlite, durability: 'strict', writer: 'inline' }],
+      ['sqlite-strict-normal', { ...sqlite, durability: 'strict', synchronous: 'NORMAL' }],
+      ['memory-strict', { ...base, store: 'memory', durability: 'strict', synchronous: 'OFF', writer: 'inline' }],
+    ],
+    runW1,
+    [
+      ['workflows/s', (r) => r.workflowsPerSec, 0],
+      ['steps/s', (r) => r.stepsPerSec, 0],
+      ['p50 ms', (r) => r.p50Ms, 3],
+      ['p99 ms', (r) => r.p99Ms, 3],
+    ],
   );
 }
-console.log(`\n${table(rows)}`);
+
+if (workload === 'all' || workload === 'w2') {
+  const base = { events: 100_000, publishBatch: 1000, publishersInFlight: 4, rate: 1000, latencyEvents: 2000 };
+  const sqlite = { ...base, store: 'sqlite', synchronous: 'FULL', writer: 'thread' } as const;
+  await bench<W2Settings, Awaited<ReturnType<typeof runW2>>>(
+    `W2: ${base.events} events of ~200 bytes, 2 subscriptions consuming all; latency at ${base.rate} events/s`,
+    [
+      ['bus-sqlite', sqlite],
+      ['bus-sqlite-inline', { ...sqlite, writer: 'inline' }],
+      ['bus-memory', { ...base, store: 'memory', synchronous: 'OFF', writer: 'inline' }],
+    ],
+    runW2,
+    [
+      ['events/s (to both)', (r) => r.eventsPerSec, 0],
+      ['p50 ms', (r) => r.p50Ms, 3],
+      ['p99 ms', (r) => r.p99Ms, 3],
+    ],
+  );
+}
+
+/**
+ * Runs each configuration `repeat` times, round robin (every configuration once, then again):
+ * the machine's noise drifts over time, so each configuration's repeats spread over the whole run.
+ */
+async function bench<S, R>(
+  title: string,
+  configurations: [string, S][],
+  run: (settings: S) => Promise<R>,
+  columns: Column<R>[],
+): Promise<void> {
+  console.log(`\n${title}; median of ${repeat}`);
+  const selected = configurations.filter(([name]) => !only || name === only);
+  const results = new Map<string, R[]>(selected.map(([name]) => [name, []]));
+  for (let i = 0; i < repeat; i++) {
+    for (const [name, settings] of selected) results.get(name)?.push(await run(settings));
+  }
+  const rows: string[][] = [['configuration', ...columns.map(([heading]) => heading)]];
+  for (const [name, runs] of results) {
+    rows.push([name, ...columns.map(([, pick, decimals]) => median(runs.map(pick)).toFixed(decimals))]);
+    const [heading, pick, decimals] = columns[0] as Column<R>;
+    console.log(`  ${name}: ${runs.map((r) => `${pick(r).toFixed(decimals)} ${heading}`).join(' | ')}`);
+  }
+  console.log(`\n${table(rows)}`);
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -9,12 +9,11 @@ import { join } from 'node:path';
 import type { Durability, Store } from '../src/index.js';
 import type { SqliteWriterMode } from '../src/store/sqlite/index.js';
 
-// The bench measures the built package, as users run it: run from the sources, tsx wraps every
-// function it compiles (keepNames), which costs the hot path several percent. `npm run bench` builds first.
-const built = (path: string) => import(new URL(`../dist/${path}`, import.meta.url).href);
-const { createTutti, defineService, defineWorkflow } = (await built('index.js')) as typeof import('../src/index.js');
-const { createMemoryStore } = (await built('store/memory/index.js')) as typeof import('../src/store/memory/index.js');
-const { createSqliteStore } = (await built('store/sqlite/index.js')) as typeof import('../src/store/sqlite/index.js');
+import { memoryStore, sqliteStore, tutti } from './built.js';
+
+const { createTutti, defineService, defineWorkflow } = tutti;
+const { createMemoryStore } = memoryStore;
+const { createSqliteStore } = sqliteStore;
 
 export interface W1Settings {
   store: 'sqlite' | 'memory';

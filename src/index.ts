@@ -1,7 +1,10 @@
 /**
- * Tutti: durable orchestration for microservices. The root export holds the engine, event contracts, the types
- * and the errors; store adapters live under subpaths (`tutti/store/sqlite`, `tutti/store/memory`).
+ * Tutti: durable orchestration for microservices. The root export holds the engine, event contracts, the bus,
+ * the types and the errors; store adapters live under subpaths (`tutti/store/sqlite`, `tutti/store/memory`).
  */
+export type { Bus, BusSubscription, Delivery, DeliveryHandler, ReplayFrom, SubscribeOptions } from './bus/bus.js';
+export type { CloudEvent } from './bus/cloud-event.js';
+export { createEmbeddedBus, type EmbeddedBusOptions } from './bus/embedded/embedded-bus.js';
 export {
   checkCompatible,
   defineEvent,
@@ -15,6 +18,7 @@ export {
 export { type Duration, toMs } from './core/duration.js';
 export {
   ConfigError,
+  DeliveryTimeoutError,
   DuplicateNameError,
   EventValidationError,
   IncompatibleSchemaError,
@@ -35,6 +39,7 @@ export {
   type TuttiErrorCode,
   UnknownEventTypeError,
   UnknownRunError,
+  UnknownSubscriptionError,
   UnknownWorkflowError,
 } from './core/errors.js';
 export { type Logger, type LogMeta, silentLogger } from './core/logger.js';
@@ -65,5 +70,13 @@ export {
   type TuttiOptions,
 } from './engine/tutti.js';
 export { defineWorkflow } from './engine/workflow.js';
+export type {
+  DeadLetterQuery,
+  EventRecord,
+  ParkedEvent,
+  ParkedState,
+  PublishResult,
+  SubscriptionRecord,
+} from './store/event-log.js';
 export { openStore } from './store/open-store.js';
 export type { RunQuery, RunStatus, Store } from './store/store.js';

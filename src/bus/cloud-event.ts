@@ -1,0 +1,67 @@
+/**
+ * The CloudEvents 1.0 envelope every event travels in, and its conversion to and from the event
+ * log's record. Core attributes are columns of the log; the extension attributes (tracing and
+ * causality) travel as one JSON text, so a new extension needs no schema change.
+ */
+import type { EventRecord, NewEvent } from '../store/event-log.js';
+
+/** A CloudEvents 1.0 event in structured JSON form, with Tutti's extension attributes. */
+export interface CloudEvent<T = unknown> {
+  specversion: '1.0';
+  /** Unique in the log: publishing an id again is a no-op. */
+  id: string;
+  /** Who produced it, a URI reference such as '/services/orders'. */
+  source: string;
+  type: string;
+  /** The ordering key: events with the same subject reach a subscription in order. */
+  subject?: string;
+  /** RFC 3339. */
+  time: string;
+  datacontenttype: 'application/json';
+  data?: T;
+  /** W3C trace context of the operation that published the event. */
+  traceparent?: string;
+  /** The conversation this event belongs to; inherited by everything it causes. */
+  correlationid?: string;
+  /** The id of the event (or `run:step` of the workflow step) that caused this one. */
+  causationid?: string;
+  /** The contract version the producer validated `data` against. */
+  dataversion?: number;
+}
+
+const EXTENSIONS = ['traceparent', 'correlationid', 'causationid', 'dataversion'] as const;
+
+/** The log record of an envelope (data and extensions as JSON text). */
+export function toNewEvent(event: CloudEvent): NewEvent {
+  let extensions: Record<string, unknown> | undefined;
+  for (const name of EXTENSIONS) {
+    if (event[name] === undefined) continue;
+    extensions ??= {};
+    extensions[name] = event[name];
+  }
+  return {
+    id: event.id,
+    type: event.type,
+    source: event.source,
+    subject: event.subject ?? null,
+    time: Date.parse(event.time),
+    data: event.data === undefined ? null : JSON.stringify(event.data),
+    extensions: extensions ? JSON.stringify(extensions) : null,
+  };
+}
+
+/** The envelope of a log record. */
+export function toCloudEvent<T = unknown>(record: EventRecord): CloudEvent<T> {
+  const event: CloudEvent<T> = {
+    specversion: '1.0',
+    id: record.id,
+    source: record.source,
+    type: record.type,
+    time: new Date(record.time).toISOString(),
+    datacontenttype: 'application/json',
+  };
+  if (record.subject !== null) event.subject = record.subject;
+  if (record.data !== null) event.data = JSON.parse(record.data) as T;
+  if (record.extensions !== null) Object.assign(event, JSON.parse(record.extensions));
+  return event;
+}

@@ -1,0 +1,443 @@
+/**
+ * Delivers one subscription's events from the event log to its handler (see bus.ts for the
+ * contract and event-log.ts for the durable model).
+ *
+ * - Reads the log in batches after the last seq read, keeps at most `window` events unsettled,
+ *   and hands them to the handler through KeyQueues (per-key order, `concurrency` in flight).
+ * - Acknowledgements are not written one by one: the acks of a turn, and any parked rows, go in
+ *   one delivery commit (group-committed with everything else), which also moves the position
+ *   past the settled prefix. One commit is in flight at a time.
+ * - A failed attempt parks the event as 'retrying' (durably) and blocks its key until the retry;
+ *   the events waiting behind it are parked as 'held', so the position never waits for a slow
+ *   key. After the last attempt the event is parked as 'dead' and its key moves on.
+ * - Timeouts are checked by one sweep timer, not one timer per delivery.
+ * - A store failure stops the dispatcher: what was not committed is delivered again on restart.
+ */
+import { DeliveryTimeoutError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import { backoffDelay, isRetryable, type RetryPolicy } from '../../core/retry-policy.js';
+import { recordError } from '../../core/serialize.js';
+import type { EventLog, EventRecord, ParkedDelivery, ParkedEvent, ParkedState } from '../../store/event-log.js';
+import type { Delivery, DeliveryHandler } from '../bus.js';
+import { toCloudEvent } from '../cloud-event.js';
+import { KeyQueues } from './key-queues.js';
+
+export interface DispatcherSettings {
+  name: string;
+  types: readonly string[];
+  handler: DeliveryHandler;
+  concurrency: number;
+  retry: RetryPolicy;
+  timeoutMs: number;
+  /** Events read per query. */
+  batch: number;
+  /** Unsettled events held in memory at most. */
+  window: number;
+  clock: () => number;
+  logger: Logger;
+}
+
+interface Entry {
+  seq: number;
+  key: string | undefined;
+  record: EventRecord;
+  attempts: number;
+  /** The state of its parked row, once one is written; undefined while it has none. */
+  parked: ParkedState | undefined;
+  /** Delivered outside its key's order: a redriven dead letter. */
+  redriven: boolean;
+  error: string | null;
+  firstFailedAt: number | null;
+  lastFailedAt: number | null;
+  startedAt: number;
+  controller: AbortController | undefined;
+  timer: NodeJS.Timeout | undefined;
+  /** For its parked row: when a retry is due. */
+  nextAt: number | null;
+}
+
+export class Dispatcher {
+  private position = 0;
+  private readCursor = 0;
+  /** Seqs above the position acknowledged (committed or about to be). */
+  private readonly acked = new Set<number>();
+  /** Parked seqs above the position at start: skipped when the log is read. */
+  private readonly parkedAtStart = new Set<number>();
+  /** Read, neither acknowledged nor parked: they hold the position. Insertion order = seq order. */
+  private readonly unsettled = new Map<number, Entry>();
+  private readonly queues = new KeyQueues<Entry>();
+  private readonly inFlight = new Set<Entry>();
+  /** Keys whose head waits for a retry: what arrives behind it is parked as 'held'. */
+  private readonly blockedKeys = new Set<string>();
+  /** Parked entries in memory (retrying or held), by seq: a redrive must not adopt them twice. */
+  private readonly parkedInMemory = new Map<number, Entry>();
+  /** Seqs whose parked row changes in a commit not landed yet: the stored row is stale. */
+  private readonly rowsInTransit = new Set<number>();
+  private adopting: Promise<void> = Promise.resolve();
+
+  private toPark: Entry[] = [];
+  private toUnpark: number[] = [];
+  /** Acknowledgements or parks not yet in a commit. */
+  private dirty = false;
+  private commitScheduled = false;
+  private committing: Promise<void> | undefined;
+  private reading = false;
+  private wakeAgain = false;
+  /** Every event up to this seq has been read (or is not of our types). */
+  private scannedTo = 0;
+  private readonly idleWaiters: { target: number; resolve: () => void }[] = [];
+  private sweep: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private failure: unknown;
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly settings: DispatcherSettings,
+  ) {}
+
+  /** Loads the subscription's durable state and starts delivering. */
+  async start(initialPosition: number): Promise<void> {
+    const { name, types, clock } = this.settings;
+    const subscription = await this.log.openSubscription(name, types, initialPosition, clock());
+    this.position = this.readCursor = this.scannedTo = subscription.position;
+    for (const seq of subscription.ackedAbove) this.acked.add(seq);
+    const parked = await this.log.readParked(name, ['retrying', 'held', 'dead']);
+    for (const row of parked) {
+      if (row.seq > this.position) this.parkedAtStart.add(row.seq);
+      if (row.state !== 'dead') this.adopt(row, false);
+    }
+    const sweepEvery = Math.max(50, Math.min(1_000, this.settings.timeoutMs / 4));
+    this.sweep = setInterval(() => this.timeOutLateDeliveries(), sweepEvery);
+    this.sweep.unref();
+    this.wake();
+  }
+
+  /** New events may be in the log (published here, or polled): read them. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.reading) {
+      this.wakeAgain = true;
+      return;
+    }
+    void this.fill();
+  }
+
+  /** Picks up redriven dead letters (their rows are 'retrying' again, unknown to this process). */
+  adoptRedriven(): Promise<void> {
+    // One at a time: two overlapping reads would both see a row as new.
+    this.adopting = this.adopting.then(async () => {
+      if (this.stopped) return;
+      const rows = await this.log.readParked(this.settings.name, ['retrying']);
+      for (const row of rows) {
+        if (!this.parkedInMemory.has(row.seq) && !this.rowsInTransit.has(row.seq)) this.adopt(row, true);
+      }
+      this.pump();
+    });
+    return this.adopting;
+  }
+
+  /** Resolves once everything in the log now is settled here (see BusSubscription.idle). */
+  async idle(): Promise<void> {
+    if (this.failure) throw this.failure;
+    const target = await this.log.lastSeq();
+    await new Promise<void>((resolve) => {
+      this.idleWaiters.push({ target, resolve });
+      this.wake();
+      this.checkIdle();
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.sweep);
+    for (const entry of this.inFlight) entry.controller?.abort(new Error('the subscription stopped'));
+    for (const entry of this.parkedInMemory.values()) clearTimeout(entry.timer);
+    await this.committing;
+    if (this.dirty && !this.failure) await this.commit();
+    for (const waiter of this.idleWaiters.splice(0)) waiter.resolve();
+  }
+
+  // ---- reading --------------------------------------------------------------------------------
+
+  private async fill(): Promise<void> {
+    this.reading = true;
+    try {
+      const { batch, window, types } = this.settings;
+      // Acknowledged events above the position count too: they are remembered until it passes them.
+      while (!this.stopped && this.unsettled.size + this.acked.size < window) {
+        const end = this.idleWaiters.length > 0 ? await this.log.lastSeq() : 0;
+        const records = await this.log.readEvents({ after: this.readCursor, types, limit: batch });
+        for (const record of records) this.accept(record);
+        if (records.length < batch) this.scannedTo = Math.max(this.scannedTo, end, this.readCursor);
+        this.pump();
+        if (records.length < batch) break;
+      }
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      this.reading = false;
+    }
+    if (this.wakeAgain) {
+      this.wakeAgain = false;
+      this.wake();
+    }
+    this.checkIdle();
+  }
+
+  private accept(record: EventRecord): void {
+    const seq = record.seq;
+    this.readCursor = seq;
+    if (this.acked.has(seq) || this.parkedAtStart.has(seq)) return;
+    const entry = newEntry(record, 0, undefined, false);
+    this.unsettled.set(seq, entry);
+    if (entry.key !== undefined && this.blockedKeys.has(entry.key)) this.park(entry, 'held');
+    this.queues.push(entry);
+  }
+
+  /** Takes a parked row into memory: a retry or hold from before a restart, or a redrive. */
+  private adopt(row: ParkedEvent, redriven: boolean): void {
+    const entry = newEntry(row.event, row.attempts, row.state, redriven);
+    entry.error = row.error;
+    entry.firstFailedAt = row.firstFailedAt;
+    entry.lastFailedAt = row.lastFailedAt;
+    this.parkedInMemory.set(entry.seq, entry);
+    if (row.state === 'held') {
+      this.queues.push(entry); // behind its key's retrying head, adopted before it (seq order)
+      return;
+    }
+    // A retry keeps its backoff across a restart: it waits for its time, heading its key.
+    if (!redriven) {
+      this.queues.pushWaiting(entry);
+      if (entry.key !== undefined) this.blockedKeys.add(entry.key);
+    }
+    this.scheduleAttempt(entry, row.nextAt ?? 0);
+  }
+
+  // ---- delivering -----------------------------------------------------------------------------
+
+  private pump(): void {
+    while (!this.stopped && this.inFlight.size < this.settings.concurrency) {
+      const entry = this.queues.take();
+      if (!entry) return;
+      this.deliver(entry);
+    }
+  }
+
+  private deliver(entry: Entry): void {
+    entry.attempts++;
+    entry.startedAt = this.settings.clock();
+    entry.controller = undefined;
+    this.inFlight.add(entry);
+    const attempt = entry.attempts;
+    const delivery: Delivery = {
+      subscription: this.settings.name,
+      seq: entry.seq,
+      attempt,
+      event: toCloudEvent(entry.record),
+      get signal() {
+        entry.controller ??= new AbortController();
+        return entry.controller.signal;
+      },
+    };
+    let result: Promise<void> | void;
+    try {
+      result = this.settings.handler(delivery);
+    } catch (error) {
+      this.failed(entry, attempt, error);
+      return;
+    }
+    if (result && typeof result.then === 'function') {
+      result.then(
+        () => this.succeeded(entry, attempt),
+        (error) => this.failed(entry, attempt, error),
+      );
+    } else this.succeeded(entry, attempt);
+  }
+
+  private succeeded(entry: Entry, attempt: number): void {
+    if (!this.current(entry, attempt)) return;
+    this.inFlight.delete(entry);
+    this.acked.add(entry.seq);
+    this.unsettled.delete(entry.seq);
+    if (entry.parked !== undefined) {
+      this.toUnpark.push(entry.seq);
+      this.rowsInTransit.add(entry.seq);
+      this.parkedInMemory.delete(entry.seq);
+      entry.parked = undefined;
+    }
+    if (!entry.redriven) {
+      if (entry.key !== undefined) this.blockedKeys.delete(entry.key);
+      this.queues.release(entry);
+    }
+    this.afterSettle();
+  }
+
+  private failed(entry: Entry, attempt: number, error: unknown): void {
+    if (!this.current(entry, attempt)) return;
+    this.inFlight.delete(entry);
+    const now = this.settings.clock();
+    entry.error = JSON.stringify(recordError(error));
+    entry.firstFailedAt ??= now;
+    entry.lastFailedAt = now;
+    const { retry } = this.settings;
+    if (entry.attempts < retry.maxAttempts && isRetryable(retry, error)) {
+      const nextAt = now + backoffDelay(retry, entry.attempts + 1, Math.random());
+      this.park(entry, 'retrying', nextAt);
+      if (!entry.redriven && entry.key !== undefined) {
+        this.blockedKeys.add(entry.key);
+        for (const waiting of this.queues.waiting(entry.key))
+          if (waiting.parked === undefined) this.park(waiting, 'held');
+      }
+      this.scheduleAttempt(entry, nextAt);
+    } else {
+      this.settings.logger.warn('event dead-lettered', {
+        subscription: this.settings.name,
+        seq: entry.seq,
+        attempts: entry.attempts,
+      });
+      this.park(entry, 'dead');
+      this.parkedInMemory.delete(entry.seq);
+      if (!entry.redriven) {
+        if (entry.key !== undefined) this.blockedKeys.delete(entry.key);
+        this.queues.release(entry);
+      }
+    }
+    this.afterSettle();
+  }
+
+  /** Whether a completion belongs to the entry's current attempt (not one that timed out). */
+  private current(entry: Entry, attempt: number): boolean {
+    return !this.stopped && this.inFlight.has(entry) && entry.attempts === attempt;
+  }
+
+  private scheduleAttempt(entry: Entry, at: number): void {
+    const delay = Math.max(0, at - this.settings.clock());
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      this.queues.pushReady(entry);
+      this.pump();
+    }, delay);
+  }
+
+  private timeOutLateDeliveries(): void {
+    const deadline = this.settings.clock() - this.settings.timeoutMs;
+    for (const entry of this.inFlight) {
+      if (entry.startedAt > deadline) continue;
+      const error = new DeliveryTimeoutError(this.settings.name, entry.seq, this.settings.timeoutMs);
+      entry.controller?.abort(error);
+      this.failed(entry, entry.attempts, error);
+    }
+  }
+
+  private afterSettle(): void {
+    this.dirty = true;
+    this.scheduleCommit();
+    this.pump();
+    if (this.unsettled.size + this.acked.size < this.settings.window / 2) this.wake();
+  }
+
+  // ---- committing -----------------------------------------------------------------------------
+
+  private park(entry: Entry, state: ParkedState, nextAt?: number): void {
+    entry.parked = state;
+    entry.nextAt = nextAt ?? null;
+    if (state !== 'dead') this.parkedInMemory.set(entry.seq, entry);
+    this.toPark.push(entry);
+    this.rowsInTransit.add(entry.seq);
+    this.dirty = true;
+  }
+
+  private scheduleCommit(): void {
+    if (this.commitScheduled || this.stopped) return;
+    this.commitScheduled = true;
+    setImmediate(() => {
+      this.commitScheduled = false;
+      if (!this.committing) void this.commit();
+    });
+  }
+
+  private async commit(): Promise<void> {
+    this.dirty = false;
+    const parkedNow = this.toPark;
+    const unpark = this.toUnpark;
+    this.toPark = [];
+    this.toUnpark = [];
+    // Parked rows land with the position in one commit, so they stop holding it now.
+    for (const entry of parkedNow) this.unsettled.delete(entry.seq);
+    const position = this.unsettled.size > 0 ? (this.unsettled.keys().next().value as number) - 1 : this.readCursor;
+    const ackedAbove = [...this.acked].filter((seq) => seq > position).sort((a, b) => a - b);
+    const park = parkedNow.map((entry) => this.row(entry));
+    const done = this.log.commitDeliveries({ subscription: this.settings.name, position, ackedAbove, park, unpark });
+    this.committing = done.then(
+      () => {
+        this.position = position;
+        for (const seq of this.acked) if (seq <= position) this.acked.delete(seq);
+        for (const row of park) this.rowsInTransit.delete(row.seq);
+        for (const seq of unpark) this.rowsInTransit.delete(seq);
+      },
+      (error) => this.fail(error),
+    );
+    await this.committing;
+    this.committing = undefined;
+    if (this.dirty) this.scheduleCommit();
+    // The commit let go of acknowledged events: the window may have room to read more.
+    if (this.unsettled.size + this.acked.size < this.settings.window / 2) this.wake();
+    this.checkIdle();
+  }
+
+  private row(entry: Entry): ParkedDelivery {
+    return {
+      subscription: this.settings.name,
+      seq: entry.seq,
+      state: entry.parked as ParkedState,
+      attempts: entry.attempts,
+      nextAt: entry.nextAt,
+      error: entry.error,
+      firstFailedAt: entry.firstFailedAt,
+      lastFailedAt: entry.lastFailedAt,
+    };
+  }
+
+  private checkIdle(): void {
+    if (this.idleWaiters.length === 0) return;
+    const quiet =
+      this.unsettled.size === 0 && this.inFlight.size === 0 && !this.committing && !this.commitScheduled && !this.dirty;
+    if (!quiet && !this.stopped) return;
+    for (let i = this.idleWaiters.length - 1; i >= 0; i--) {
+      const waiter = this.idleWaiters[i] as (typeof this.idleWaiters)[number];
+      if (this.stopped || this.scannedTo >= waiter.target) {
+        this.idleWaiters.splice(i, 1);
+        waiter.resolve();
+      }
+    }
+  }
+
+  private fail(error: unknown): void {
+    if (this.failure) return;
+    this.failure = error;
+    this.settings.logger.error('the store failed; the subscription stops and resumes from its last commit', {
+      subscription: this.settings.name,
+      error,
+    });
+    void this.stop();
+  }
+}
+
+function newEntry(record: EventRecord, attempts: number, parked: ParkedState | undefined, redriven: boolean): Entry {
+  return {
+    seq: record.seq,
+    key: record.subject ?? undefined,
+    record,
+    attempts,
+    parked,
+    redriven,
+    error: null,
+    firstFailedAt: null,
+    lastFailedAt: null,
+    startedAt: 0,
+    controller: undefined,
+    timer: undefined,
+    nextAt: null,
+  };
+}
