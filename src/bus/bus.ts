@@ -31,6 +31,12 @@ export interface Delivery {
   event: CloudEvent;
   /** Aborted when the delivery times out or the subscription stops. */
   readonly signal: AbortSignal;
+  /**
+   * Publishes events with this delivery's acknowledgement: they land in the log only if the
+   * handler returns, in the same commit (the outbox of a handler). Use ids derived from the
+   * event's id: a handler that runs again after a crash then publishes nothing twice.
+   */
+  publish(events: readonly CloudEvent[]): void;
 }
 
 /** Handles one delivery: returning acknowledges it; throwing fails this attempt. */
@@ -72,6 +78,11 @@ export interface Bus {
   redrive(query: DeadLetterQuery): Promise<number>;
   /** Delivers a subscription's events again from `from` (dead letters stay dead letters). */
   replay(subscription: string, from: ReplayFrom): Promise<void>;
+  /**
+   * Events of these types were appended to the store's log by a run's transition (the outbox of
+   * a workflow): deliver them. The embedded bus wakes its subscriptions.
+   */
+  appended(types: readonly string[]): void;
   /** Stops every subscription of this bus. */
   close(): Promise<void>;
 }

@@ -90,6 +90,12 @@ export interface DeliveryCommit {
   park?: ParkedDelivery[];
   /** Seqs whose parked row goes (acknowledged after a retry, or released from a hold). */
   unpark?: number[];
+  /**
+   * Events the acknowledged handlers published (the outbox of a handler): they land with the
+   * acknowledgement or not at all. Ids already in the log are skipped, so a handler that runs
+   * again after a crash and publishes the same ids publishes nothing twice.
+   */
+  publish?: NewEvent[];
 }
 
 export interface DeadLetterQuery {

@@ -270,6 +270,32 @@ export function busConformance(name: string, open: () => Promise<OpenedBus>): vo
       assert.deepEqual(attempts, [1, 2]);
     });
 
+    it("publishes a handler's events with its acknowledgement only; a failed attempt publishes nothing", async () => {
+      const invoices = recorder();
+      const sent = await bus.subscribe({
+        name: 'mail',
+        types: ['invoice.created'],
+        from: 'beginning',
+        ...fast,
+        handler: invoices.handler,
+      });
+      const billing = await subscribe({
+        name: 'billing',
+        handler: async (d) => {
+          d.publish([
+            event('invoice.created', d.event.subject, `invoice for ${d.event.data}#${d.attempt}`, {
+              id: `inv-${d.event.id}`,
+            }),
+          ]);
+          if (d.attempt === 1) throw new Error('first attempt fails after publishing');
+        },
+      });
+      await bus.publish([event('order.placed', 'o-1', 'o-1')]);
+      await waitFor(() => invoices.seen.length === 1);
+      await Promise.all([billing.idle(), sent.idle()]);
+      assert.deepEqual(invoices.data(), ['invoice for o-1#2']);
+    });
+
     it('refuses bad subscribe options with ConfigError naming the field', async () => {
       const handler = async () => {};
       await assert.rejects(bus.subscribe({ name: '', types: ['x'], handler }), {

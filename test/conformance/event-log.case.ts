@@ -139,6 +139,35 @@ export function eventLogCases(currentStore: () => Store): void {
       assert.deepEqual(await store.readParked('billing'), []);
     });
 
+    it("publishes a handler's events with its acknowledgement, atomically, skipping ids already logged", async () => {
+      const [{ seq }] = (await store.publish([newEvent('e-1')])) as [PublishResult];
+      await store.openSubscription('billing', ['order.placed'], 0, 1_000);
+      await store.commitDeliveries({
+        subscription: 'billing',
+        position: seq,
+        ackedAbove: [],
+        publish: [newEvent('e-1'), newEvent('caused-1', { type: 'invoice.sent' })],
+      });
+      assert.deepEqual(
+        (await store.readEvents({})).map((e) => e.id),
+        ['e-1', 'caused-1'],
+      );
+      const refused = await Promise.allSettled([
+        store.commitDeliveries({
+          subscription: 'nobody',
+          position: 1,
+          ackedAbove: [],
+          publish: [newEvent('caused-2')],
+        }),
+      ]);
+      assert.equal(refused[0].status, 'rejected');
+      assert.deepEqual(
+        (await store.readEvents({})).map((e) => e.id),
+        ['e-1', 'caused-1'],
+        'the events of a refused commit are not in the log',
+      );
+    });
+
     it('replaces a parked row when it is parked again (a retry that failed again)', async () => {
       const [{ seq }] = (await store.publish([newEvent('e-1')])) as [PublishResult];
       await store.openSubscription('billing', ['order.placed'], 0, 1_000);

@@ -17,9 +17,16 @@ import { DeliveryTimeoutError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { backoffDelay, isRetryable, type RetryPolicy } from '../../core/retry-policy.js';
 import { recordError } from '../../core/serialize.js';
-import type { EventLog, EventRecord, ParkedDelivery, ParkedEvent, ParkedState } from '../../store/event-log.js';
+import type {
+  EventLog,
+  EventRecord,
+  NewEvent,
+  ParkedDelivery,
+  ParkedEvent,
+  ParkedState,
+} from '../../store/event-log.js';
 import type { Delivery, DeliveryHandler } from '../bus.js';
-import { toCloudEvent } from '../cloud-event.js';
+import { toCloudEvent, toNewEvent } from '../cloud-event.js';
 import { KeyQueues } from './key-queues.js';
 
 export interface DispatcherSettings {
@@ -35,6 +42,8 @@ export interface DispatcherSettings {
   window: number;
   clock: () => number;
   logger: Logger;
+  /** Handlers published events of these types (they are in the log now). */
+  appended: (types: ReadonlySet<string>) => void;
 }
 
 interface Entry {
@@ -54,6 +63,8 @@ interface Entry {
   timer: NodeJS.Timeout | undefined;
   /** For its parked row: when a retry is due. */
   nextAt: number | null;
+  /** What the handler published during the current attempt: lands with the acknowledgement. */
+  outbox: NewEvent[] | undefined;
 }
 
 export class Dispatcher {
@@ -77,6 +88,7 @@ export class Dispatcher {
 
   private toPark: Entry[] = [];
   private toUnpark: number[] = [];
+  private toPublish: NewEvent[] = [];
   /** Acknowledgements or parks not yet in a commit. */
   private dirty = false;
   private commitScheduled = false;
@@ -228,6 +240,7 @@ export class Dispatcher {
     entry.attempts++;
     entry.startedAt = this.settings.clock();
     entry.controller = undefined;
+    entry.outbox = undefined;
     this.inFlight.add(entry);
     const attempt = entry.attempts;
     const delivery: Delivery = {
@@ -238,6 +251,11 @@ export class Dispatcher {
       get signal() {
         entry.controller ??= new AbortController();
         return entry.controller.signal;
+      },
+      publish: (events) => {
+        if (entry.attempts !== attempt || !this.inFlight.has(entry)) return; // a late call from an attempt that timed out
+        entry.outbox ??= [];
+        for (const event of events) entry.outbox.push(toNewEvent(event));
       },
     };
     let result: Promise<void> | void;
@@ -260,6 +278,10 @@ export class Dispatcher {
     this.inFlight.delete(entry);
     this.acked.add(entry.seq);
     this.unsettled.delete(entry.seq);
+    if (entry.outbox) {
+      for (const event of entry.outbox) this.toPublish.push(event);
+      entry.outbox = undefined;
+    }
     if (entry.parked !== undefined) {
       this.toUnpark.push(entry.seq);
       this.rowsInTransit.add(entry.seq);
@@ -361,20 +383,30 @@ export class Dispatcher {
     this.dirty = false;
     const parkedNow = this.toPark;
     const unpark = this.toUnpark;
+    const publish = this.toPublish;
     this.toPark = [];
     this.toUnpark = [];
+    this.toPublish = [];
     // Parked rows land with the position in one commit, so they stop holding it now.
     for (const entry of parkedNow) this.unsettled.delete(entry.seq);
     const position = this.unsettled.size > 0 ? (this.unsettled.keys().next().value as number) - 1 : this.readCursor;
     const ackedAbove = [...this.acked].filter((seq) => seq > position).sort((a, b) => a - b);
     const park = parkedNow.map((entry) => this.row(entry));
-    const done = this.log.commitDeliveries({ subscription: this.settings.name, position, ackedAbove, park, unpark });
+    const done = this.log.commitDeliveries({
+      subscription: this.settings.name,
+      position,
+      ackedAbove,
+      park,
+      unpark,
+      publish: publish.length > 0 ? publish : undefined,
+    });
     this.committing = done.then(
       () => {
         this.position = position;
         for (const seq of this.acked) if (seq <= position) this.acked.delete(seq);
         for (const row of park) this.rowsInTransit.delete(row.seq);
         for (const seq of unpark) this.rowsInTransit.delete(seq);
+        if (publish.length > 0) this.settings.appended(new Set(publish.map((event) => event.type)));
       },
       (error) => this.fail(error),
     );
@@ -439,5 +471,6 @@ function newEntry(record: EventRecord, attempts: number, parked: ParkedState | u
     controller: undefined,
     timer: undefined,
     nextAt: null,
+    outbox: undefined,
   };
 }

@@ -61,11 +61,19 @@ class EmbeddedBus implements Bus {
 
   async publish(events: readonly CloudEvent[]): Promise<PublishResult[]> {
     const results = await this.log.publish(events.map(toNewEvent));
-    const types = new Set(events.map((event) => event.type));
+    this.wake(new Set(events.map((event) => event.type)));
+    return results;
+  }
+
+  appended(types: readonly string[]): void {
+    this.wake(new Set(types));
+  }
+
+  /** Wakes the local subscriptions that read any of `types`. */
+  private wake(types: ReadonlySet<string>): void {
     for (const { dispatcher, settings } of this.live.values()) {
       if (settings.types.some((type) => types.has(type))) dispatcher.wake();
     }
-    return results;
   }
 
   async subscribe(options: SubscribeOptions): Promise<BusSubscription> {
@@ -165,6 +173,7 @@ class EmbeddedBus implements Bus {
       window: this.window,
       clock: this.clock,
       logger: this.logger,
+      appended: (types) => this.wake(types),
     };
   }
 }

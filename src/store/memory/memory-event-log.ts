@@ -46,6 +46,7 @@ export class MemoryEventLog {
     const parked = this.parkedOf(commit.subscription);
     for (const seq of commit.unpark ?? []) parked.delete(seq);
     for (const row of commit.park ?? []) parked.set(row.seq, { ...row });
+    if (commit.publish) this.append(commit.publish);
     return undefined;
   }
 

@@ -41,6 +41,7 @@ export function applyDeliveries(q: SqliteQueries, commit: DeliveryCommit): void 
   if (commit.unpark) for (const seq of commit.unpark) q.unparkDelivery.run({ subscription, seq });
   // A commit changes its own subscription only: a row is filed under it, whatever the row says.
   if (commit.park) for (const row of commit.park) q.parkDelivery.run({ ...row, subscription });
+  if (commit.publish) appendEvents(q, commit.publish);
 }
 
 export function prepareEventWrites(db: Database.Database, q: SqliteQueries): EventWriteOperations {
