@@ -20,6 +20,7 @@ export {
   ConfigError,
   DeliveryTimeoutError,
   DuplicateNameError,
+  EventTooLargeError,
   EventValidationError,
   IncompatibleSchemaError,
   JournalConflictError,
@@ -58,9 +59,19 @@ export type {
   WorkflowFunction,
   WorkflowOptions,
 } from './core/types.js';
+export type { Cause, PublishOptions } from './engine/event-envelope.js';
+export type { Published } from './engine/event-runtime.js';
 export type { RunEvent, StepEvent, TuttiEventMap, TuttiEventName, TuttiEvents } from './engine/events.js';
 export type { Durability, RunErrorRecord } from './engine/live-run.js';
 export { defineService, type Service } from './engine/service.js';
+export {
+  defineSubscriber,
+  on,
+  type SubscriberContext,
+  type SubscriberDefinition,
+  type SubscriberHandler,
+  type SubscriberOptions,
+} from './engine/subscriber.js';
 export {
   createTutti,
   type RunHandle,

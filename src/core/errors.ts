@@ -28,7 +28,8 @@ export type TuttiErrorCode =
   | 'EVENT_SCHEMA_INCOMPATIBLE'
   | 'EVENT_TYPE_UNKNOWN'
   | 'UNKNOWN_SUBSCRIPTION'
-  | 'DELIVERY_TIMEOUT';
+  | 'DELIVERY_TIMEOUT'
+  | 'EVENT_TOO_LARGE';
 
 export interface TuttiErrorOptions {
   cause?: unknown;
@@ -259,6 +260,18 @@ export class EventValidationError extends TuttiError {
     this.eventType = failure.eventType;
     this.version = failure.version;
     this.path = failure.path;
+  }
+}
+
+/** Event data larger than the instance's `maxEventBytes`: refused at publish, nothing written. */
+export class EventTooLargeError extends TuttiError {
+  constructor(eventType: string, bytes: number, maxBytes: number) {
+    super(
+      'EVENT_TOO_LARGE',
+      `event '${eventType}': its data is ${bytes} bytes of JSON, over the limit of ${maxBytes}; ` +
+        'put large payloads in storage and send a reference, or raise `maxEventBytes` in createTutti',
+    );
+    this.name = 'EventTooLargeError';
   }
 }
 

@@ -16,6 +16,7 @@
  * - **child run**: a run started by another run, whose result the parent awaits.
  * - **timer**: a durable wake-up (the end of a sleep, the next attempt of a failed step).
  */
+import type { EventContract } from '../contracts/event-contract.js';
 import type { Duration } from './duration.js';
 import type { RetryOptions } from './retry-policy.js';
 
@@ -89,6 +90,12 @@ export interface WorkflowContext {
   random(): number;
   /** A v4-format UUID that replays identically. */
   uuid(): string;
+  /**
+   * Publishes an event from the workflow, in the same transaction as the run's journal (the
+   * outbox): exactly once, even across crashes and replays. Resolves with the event's id once
+   * it is durable. The data is validated against the contract first.
+   */
+  emit<T>(contract: EventContract<T>, data: T, options?: { key?: string }): Promise<string>;
 }
 
 export type WorkflowFunction<I = any, O = any> = (ctx: WorkflowContext, input: I) => Promise<O>;

@@ -12,6 +12,10 @@
  *   sequential step, shared with every other run in flight.
  * - The function runs once per process; replay happens only when a run is resumed.
  */
+
+import type { CloudEvent } from '../bus/cloud-event.js';
+import { toNewEvent } from '../bus/cloud-event.js';
+import type { EventContract } from '../contracts/event-contract.js';
 import { toMs } from '../core/duration.js';
 import {
   NonDeterminismError,
@@ -34,6 +38,7 @@ import type {
 } from '../core/types.js';
 import type { JournalEntry, JournalKind, RunStatus, Store, TimerRecord, Transition } from '../store/store.js';
 import { Cancellation } from './cancellation.js';
+import type { Cause, PublishOptions } from './event-envelope.js';
 import type { TuttiEvents } from './events.js';
 import type { Registry, ServiceRuntime } from './registry.js';
 import { attemptStep } from './step-attempt.js';
@@ -53,6 +58,10 @@ export interface RunEnvironment {
   runChild(def: WorkflowDefinition, input: unknown, id: string, parentId: string): Promise<RunOutcome>;
   cancelRun(id: string, reason: string): Promise<void>;
   finished(run: LiveRun): void;
+  /** The validated envelope of an event the run emits. */
+  envelope<T>(contract: EventContract<T>, data: T, options: PublishOptions, cause: Cause): CloudEvent<T>;
+  /** Events of these types were appended by a transition: wake their subscriptions. */
+  appended(types: readonly string[]): void;
 }
 
 /** How a run ended, as the run's handle reports it. */
@@ -133,6 +142,7 @@ export class LiveRun {
       now: () => this.now(),
       random: () => this.random(),
       uuid: () => uuidFrom(this.random),
+      emit: (contract, data, options) => this.emit(contract, data, options),
     } satisfies WorkflowContext);
   }
 
@@ -262,6 +272,32 @@ export class LiveRun {
         journal: [this.entry(position, 'child', workflow.name, false, JSON.stringify(recordedError), 1, startedAt)],
       });
       throw new RunFailedError(id, reviveError(recordedError));
+    } finally {
+      this.callSettled();
+    }
+  }
+
+  private async emit<T>(contract: EventContract<T>, data: T, options?: { key?: string }): Promise<string> {
+    this.inflight++;
+    try {
+      const position = this.next++;
+      const recorded = this.journal.get(position);
+      if (recorded) {
+        this.expect(position, recorded, 'emit', contract.type);
+        return decode(recorded.output) as string;
+      }
+      this.throwIfStopped();
+      // The id comes from the run and the position, so the event is the same one on every replay.
+      const id = `${this.runId}/${position}`;
+      const cause = { correlationId: this.runId, causationId: `run:${this.runId}` };
+      const event = this.env.envelope(contract, data, { key: options?.key, id }, cause);
+      const at = this.env.clock();
+      await this.write({
+        journal: [this.entry(position, 'emit', contract.type, true, JSON.stringify(id), 1, at)],
+        publish: [toNewEvent(event)],
+      });
+      this.env.appended([contract.type]);
+      return id;
     } finally {
       this.callSettled();
     }

@@ -4,6 +4,9 @@
  * questions about runs.
  */
 import { randomUUID } from 'node:crypto';
+import type { Bus } from '../bus/bus.js';
+import { createEmbeddedBus } from '../bus/embedded/embedded-bus.js';
+import type { EventContract } from '../contracts/event-contract.js';
 import {
   ConfigError,
   RunCancelledError,
@@ -18,6 +21,8 @@ import { decode, encode, type RecordedError, recordError, reviveError } from '..
 import type { WorkflowDefinition } from '../core/types.js';
 import { openStore } from '../store/open-store.js';
 import { IN_FLIGHT_STATUSES, isFinished, type RunQuery, type RunRecord, type Store } from '../store/store.js';
+import { EnvelopeFactory, type PublishOptions } from './event-envelope.js';
+import { EventRuntime, eventRegistry, type Published, type StartRun } from './event-runtime.js';
 import { TuttiEvents } from './events.js';
 import {
   type Durability,
@@ -29,6 +34,7 @@ import {
 } from './live-run.js';
 import { Registry } from './registry.js';
 import type { AnyService } from './service.js';
+import type { SubscriberDefinition } from './subscriber.js';
 
 export interface TuttiOptions {
   /**
@@ -53,6 +59,16 @@ export interface TuttiOptions {
   durability?: Durability;
   /** Resume the runs that were in flight when the store was last used. @default true */
   resume?: boolean;
+  /** Contracts of the events this instance publishes (others are registered when first published). @default [] */
+  events?: readonly EventContract<any>[];
+  /** Subscribers this instance runs, each with the contract version it reads. @default [] */
+  subscribers?: readonly SubscriberDefinition[];
+  /** Where events travel. @default the embedded bus on `store` */
+  bus?: Bus;
+  /** The CloudEvents `source` of the events this instance publishes. @default '/tutti' */
+  source?: string;
+  /** Largest event data accepted at publish, in bytes of JSON. @default 262144 (256 KiB) */
+  maxEventBytes?: number;
 }
 
 export interface StartOptions {
@@ -89,6 +105,13 @@ export interface RunHandle<O = unknown> {
 export interface Tutti {
   readonly store: Store;
   readonly events: TuttiEvents;
+  /** The bus events travel on (subscriptions, dead letters, redrive, replay). */
+  readonly bus: Bus;
+  /**
+   * Validates `data` against the contract and publishes it; resolves once it is durable.
+   * @example await tutti.publish(OrderPlaced, order, { key: order.orderId });
+   */
+  publish<T>(contract: EventContract<T>, data: T, options?: PublishOptions): Promise<Published>;
   /** Runs resumed when this instance started. */
   readonly resumed: readonly string[];
   /**
@@ -118,16 +141,33 @@ export async function createTutti(options: TuttiOptions = {}): Promise<Tutti> {
     throw new ConfigError(`durability: '${durability}' is not a mode; use 'strict' or 'pipelined'`);
   }
   const registry = new Registry(options.services ?? [], options.workflows ?? []);
+  const subscribers = options.subscribers ?? [];
+  const contracts = eventRegistry(options.events ?? [], subscribers);
+  const maxEventBytes = options.maxEventBytes ?? 262_144;
+  if (!Number.isInteger(maxEventBytes) || maxEventBytes < 1) {
+    throw new ConfigError(`maxEventBytes: ${maxEventBytes} is not a positive whole number of bytes`);
+  }
+  const logger = options.logger ?? silentLogger;
   const store =
     typeof options.store === 'object' ? options.store : await openStore(options.store ?? 'sqlite:./tutti.db');
-  const engine = new Engine(store, registry, options.logger ?? silentLogger, durability);
+  const bus = options.bus ?? createEmbeddedBus(store, { logger });
+  const envelopes = new EnvelopeFactory(options.source ?? '/tutti', maxEventBytes, Date.now);
+  const engine = new Engine(
+    store,
+    registry,
+    logger,
+    durability,
+    (start) => new EventRuntime(bus, contracts, envelopes, start),
+  );
   if (options.resume ?? true) await engine.resumeInterruptedRuns();
+  await engine.eventRuntime.start(subscribers);
   return engine;
 }
 
 class Engine implements Tutti {
   readonly events = new TuttiEvents();
   readonly resumed: string[] = [];
+  readonly eventRuntime: EventRuntime;
   private readonly live = new Map<string, LiveRun>();
   private readonly env: RunEnvironment;
   private closed = false;
@@ -137,7 +177,11 @@ class Engine implements Tutti {
     registry: Registry,
     private readonly logger: Logger,
     durability: Durability,
+    events: (start: StartRun) => EventRuntime,
   ) {
+    this.eventRuntime = events(async (workflow, input, id) => {
+      await this.start(workflow, input, { id });
+    });
     this.env = {
       store,
       registry,
@@ -150,7 +194,18 @@ class Engine implements Tutti {
       finished: (run) => {
         if (this.live.get(run.runId) === run) this.live.delete(run.runId);
       },
+      envelope: (contract, data, options, cause) => this.eventRuntime.envelope(contract, data, options, cause),
+      appended: (types) => this.eventRuntime.bus.appended(types),
     };
+  }
+
+  get bus(): Bus {
+    return this.eventRuntime.bus;
+  }
+
+  publish<T>(contract: EventContract<T>, data: T, options?: PublishOptions): Promise<Published> {
+    if (this.closed) return Promise.reject(new StoreClosedError());
+    return this.eventRuntime.publish(contract, data, options);
   }
 
   async start<I, O>(
@@ -197,6 +252,7 @@ class Engine implements Tutti {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.eventRuntime.close();
     const runs = [...this.live.values()];
     for (const run of runs) run.halt();
     await Promise.allSettled(runs.map((run) => run.done));

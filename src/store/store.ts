@@ -59,7 +59,7 @@ export interface RunRecord extends NewRun {
 }
 
 /** What a journal entry records. */
-export type JournalKind = 'step' | 'compensation' | 'sleep' | 'now' | 'child';
+export type JournalKind = 'step' | 'compensation' | 'sleep' | 'now' | 'child' | 'emit';
 
 /**
  * One completed operation of a run, at its position in the workflow's order of calls. The journal
@@ -70,7 +70,7 @@ export interface JournalEntry {
   /** 0-based position of the call in the run (the order in which the workflow made its calls). */
   position: number;
   kind: JournalKind;
-  /** What was called: 'service.step' for steps, the workflow name for children, 'sleep', 'now'. */
+  /** What was called: 'service.step' for steps, the workflow name for children, the event type for emits, 'sleep', 'now'. */
   name: string;
   /** true: `output` holds the result as JSON text; false: it holds a RecordedError as JSON text. */
   ok: boolean;
