@@ -13,7 +13,6 @@
  * - The function runs once per process; replay happens only when a run is resumed.
  */
 
-import type { CloudEvent } from '../bus/cloud-event.js';
 import { toNewEvent } from '../bus/cloud-event.js';
 import type { EventContract } from '../contracts/event-contract.js';
 import { toMs } from '../core/duration.js';
@@ -24,10 +23,9 @@ import {
   SerializationError,
   StepFailedError,
 } from '../core/errors.js';
-import { childLogger, type Logger } from '../core/logger.js';
 import { seededRandom, uuidFrom } from '../core/random.js';
 import { backoffDelay, isRetryable, resolveRetry } from '../core/retry-policy.js';
-import { decode, encode, type RecordedError, recordError, reviveError } from '../core/serialize.js';
+import { decode, encode, recordError, reviveError } from '../core/serialize.js';
 import type {
   ChildOptions,
   Duration,
@@ -36,97 +34,42 @@ import type {
   WorkflowContext,
   WorkflowDefinition,
 } from '../core/types.js';
-import type { JournalEntry, JournalKind, RunStatus, Store, TimerRecord, Transition } from '../store/store.js';
+import type { JournalEntry, RunStatus, TimerRecord, Transition } from '../store/store.js';
 import { Cancellation } from './cancellation.js';
-import type { Cause, PublishOptions } from './event-envelope.js';
-import type { TuttiEvents } from './events.js';
-import type { Registry, ServiceRuntime } from './registry.js';
+import type { ServiceRuntime } from './registry.js';
+import { Halted, type RunEnvironment, type RunErrorRecord, RunJournal, type RunOutcome } from './run-journal.js';
 import { attemptStep } from './step-attempt.js';
 import { abortable, waitUntil } from './wait.js';
-
-export type Durability = 'strict' | 'pipelined';
-
-/** What a run needs from its engine. */
-export interface RunEnvironment {
-  store: Store;
-  registry: Registry;
-  events: TuttiEvents;
-  logger: Logger;
-  durability: Durability;
-  clock: () => number;
-  /** Starts (or finds) a child run and returns its outcome once it is finished. */
-  runChild(def: WorkflowDefinition, input: unknown, id: string, parentId: string): Promise<RunOutcome>;
-  cancelRun(id: string, reason: string): Promise<void>;
-  finished(run: LiveRun): void;
-  /** The validated envelope of an event the run emits. */
-  envelope<T>(contract: EventContract<T>, data: T, options: PublishOptions, cause: Cause): CloudEvent<T>;
-  /** Events of these types were appended by a transition: wake their subscriptions. */
-  appended(types: readonly string[]): void;
-}
-
-/** How a run ended, as the run's handle reports it. */
-export type RunOutcome =
-  | { runId: string; status: 'completed'; output: unknown; json: string | null }
-  | { runId: string; status: 'failed' | 'cancelled'; error: unknown; json: string };
-
-/** The error JSON stored with a failed or cancelled run. */
-export interface RunErrorRecord {
-  error: RecordedError;
-  compensationFailures?: { step: string; position: number; error: RecordedError }[];
-}
-
-/** Thrown into a run's pending calls when its engine shuts down: the run resumes on next start. */
-class Halted extends Error {}
 
 interface PendingCompensation {
   ref: StepRef;
   input: unknown;
 }
 
-export class LiveRun {
+export class LiveRun extends RunJournal {
   readonly ctx: WorkflowContext;
   readonly done: Promise<RunOutcome>;
   private resolveDone!: (outcome: RunOutcome) => void;
   private rejectDone!: (error: unknown) => void;
 
-  private next = 0;
-  private lastRecorded = -1;
   private readonly compensations = new Map<number, PendingCompensation>();
   private readonly children = new Set<string>();
   private readonly random: () => number;
-  private readonly log: Logger;
-
-  /** Positions whose timer is in the store: a finished run clears what cancellation left behind. */
-  private readonly storedTimers = new Set<number>();
-  private pendingWrites = 0;
-  private lastWrite: Promise<void> | undefined;
-  private inflight = 0;
-  private onIdle: (() => void) | undefined;
 
   private readonly cancellation = new Cancellation();
   /** Aborted by halt() only: compensations ignore cancellation but must stop on shutdown. */
   private readonly shutdown = new Cancellation();
-  private cancelled: RunCancelledError | undefined;
-  private halted = false;
-  private fatal: unknown;
-  private sleeps = 0;
-  private retries = 0;
-  private compensating = false;
-  private status: RunStatus;
 
   constructor(
-    private readonly env: RunEnvironment,
-    readonly def: WorkflowDefinition,
-    readonly runId: string,
+    env: RunEnvironment,
+    def: WorkflowDefinition,
+    runId: string,
     status: RunStatus,
-    private readonly journal: Map<number, JournalEntry> = new Map(),
-    private readonly timers: Map<number, TimerRecord> = new Map(),
+    journal: Map<number, JournalEntry> = new Map(),
+    timers: Map<number, TimerRecord> = new Map(),
   ) {
-    this.status = status;
-    for (const position of journal.keys()) if (position > this.lastRecorded) this.lastRecorded = position;
-    for (const position of timers.keys()) this.storedTimers.add(position);
+    super(env, def, runId, status, journal, timers);
     this.random = seededRandom(runId);
-    this.log = childLogger(env.logger, { runId, workflow: def.name });
     this.done = new Promise((resolve, reject) => {
       this.resolveDone = resolve;
       this.rejectDone = reject;
@@ -189,7 +132,6 @@ export class LiveRun {
     }
   }
 
-  /** Stops the run without recording an outcome (engine shutdown); it resumes on next start. */
   halt(): void {
     if (this.halted) return;
     this.halted = true;
@@ -505,120 +447,6 @@ export class LiveRun {
     this.env.finished(this);
   }
 
-  // ---- journal and durability -----------------------------------------------------------------
-
-  private write(t: Partial<Transition>, trackStatus = true): Promise<void> {
-    const transition = t as Transition;
-    transition.runId = this.runId;
-    transition.at = this.env.clock();
-    if (t.clearTimer !== undefined) this.storedTimers.delete(t.clearTimer);
-    if (t.setTimer) this.storedTimers.add(t.setTimer.position);
-    if (trackStatus) {
-      const status = this.compensating
-        ? 'compensating'
-        : this.sleeps > 0
-          ? 'sleeping'
-          : this.retries > 0
-            ? 'retrying'
-            : 'running';
-      if (status !== this.status) transition.status = this.status = status;
-    }
-    const written = this.env.store.commit(transition);
-    this.pendingWrites++;
-    this.lastWrite = written;
-    written.then(this.written, this.writeRefused);
-    return written;
-  }
-
-  // Created once per run, not per write: the write path is the engine's hottest.
-  private readonly written = () => {
-    this.pendingWrites--;
-  };
-
-  private readonly writeRefused = (error: unknown) => {
-    this.pendingWrites--;
-    this.log.error('the store refused a write; the run stops here and resumes on next start', { error });
-    if (!this.fatal) this.fatal = error;
-    this.halt();
-  };
-
-  /** Resolves when every write issued so far is durable (writes of a run land in order). */
-  private durable(): Promise<void> | undefined {
-    return this.pendingWrites > 0 ? this.lastWrite : undefined;
-  }
-
-  private entry(
-    position: number,
-    kind: JournalKind,
-    name: string,
-    ok: boolean,
-    output: string | null,
-    attempts: number,
-    startedAt: number,
-  ): JournalEntry {
-    return { runId: this.runId, position, kind, name, ok, output, attempts, startedAt, finishedAt: this.env.clock() };
-  }
-
-  private replayed(entry: JournalEntry): unknown {
-    if (entry.ok) return decode(entry.output);
-    const cause = reviveError(JSON.parse(entry.output as string) as RecordedError);
-    throw new StepFailedError(entry.name, entry.attempts, cause);
-  }
-
-  private expect(position: number, recorded: JournalEntry, kind: JournalKind, name: string): void {
-    if (recorded.kind === kind && recorded.name === name) return;
-    this.diverged(
-      position,
-      `the journal recorded ${recorded.kind} '${recorded.name}' but the workflow now calls ${kind} '${name}'`,
-    );
-  }
-
-  private checkJournalConsumed(): void {
-    if (this.lastRecorded >= this.next) {
-      const entry = this.journal.get(this.lastRecorded) as JournalEntry;
-      this.diverged(
-        this.next,
-        `the workflow returned, but the journal has ${entry.kind} '${entry.name}' at position ${entry.position}`,
-      );
-    }
-  }
-
-  private diverged(position: number, what: string): never {
-    const error = new NonDeterminismError(
-      `run '${this.runId}' of workflow '${this.def.name}' (version '${this.def.version}'): replay diverged at position ${position}: ${what}. ` +
-        'The workflow code changed while the run was in flight: register the changed code as a new version ' +
-        "(defineWorkflow(name, fn, { version: '2' })) and keep the old version until its runs finish.",
-      position,
-    );
-    this.fatal ??= error;
-    throw error;
-  }
-
-  private throwIfStopped(): void {
-    if (this.fatal) throw this.fatal;
-    if (this.cancelled) throw this.cancelled;
-    if (this.halted) throw new Halted();
-  }
-
-  // ---- bookkeeping --------------------------------------------------------------------------
-
-  /** A context call has settled (the workflow may not await it: whenIdle waits for these). */
-  private callSettled(): void {
-    if (--this.inflight === 0 && this.onIdle) {
-      const idle = this.onIdle;
-      this.onIdle = undefined;
-      idle();
-    }
-  }
-
-  /** Waits for calls the workflow started but did not await (their effects are under way). */
-  private whenIdle(): Promise<void> | undefined {
-    if (this.inflight === 0) return undefined;
-    return new Promise((resolve) => {
-      this.onIdle = resolve;
-    });
-  }
-
   private stepEvent(ref: StepRef, position: number, attempt: number) {
     return { runId: this.runId, workflow: this.def.name, step: ref.name, position, attempt };
   }
@@ -633,4 +461,4 @@ export class LiveRun {
   }
 }
 
-export { Halted };
+export { type Durability, Halted, type RunEnvironment, type RunErrorRecord, type RunOutcome } from './run-journal.js';

@@ -1,0 +1,200 @@
+/**
+ * The bookkeeping every live run needs, apart from what its calls do: its journal (recorded
+ * outcomes by position, and what replay expects of them), its writes to the store and their
+ * durability, its status, and the calls it has in flight. LiveRun (live-run.ts) builds the
+ * workflow context on top of it.
+ */
+import type { CloudEvent } from '../bus/cloud-event.js';
+import type { EventContract } from '../contracts/event-contract.js';
+import { NonDeterminismError, type RunCancelledError, StepFailedError } from '../core/errors.js';
+import { childLogger, type Logger } from '../core/logger.js';
+import { decode, type RecordedError, reviveError } from '../core/serialize.js';
+import type { WorkflowDefinition } from '../core/types.js';
+import type { JournalEntry, JournalKind, RunStatus, Store, TimerRecord, Transition } from '../store/store.js';
+import type { Cause, PublishOptions } from './event-envelope.js';
+import type { TuttiEvents } from './events.js';
+import type { Registry } from './registry.js';
+
+export type Durability = 'strict' | 'pipelined';
+
+/** What a run needs from its engine. */
+export interface RunEnvironment {
+  store: Store;
+  registry: Registry;
+  events: TuttiEvents;
+  logger: Logger;
+  durability: Durability;
+  clock: () => number;
+  /** Starts (or finds) a child run and returns its outcome once it is finished. */
+  runChild(def: WorkflowDefinition, input: unknown, id: string, parentId: string): Promise<RunOutcome>;
+  cancelRun(id: string, reason: string): Promise<void>;
+  finished(run: RunJournal): void;
+  /** The validated envelope of an event the run emits. */
+  envelope<T>(contract: EventContract<T>, data: T, options: PublishOptions, cause: Cause): CloudEvent<T>;
+  /** Events of these types were appended by a transition: wake their subscriptions. */
+  appended(types: readonly string[]): void;
+}
+
+/** How a run ended, as the run's handle reports it. */
+export type RunOutcome =
+  | { runId: string; status: 'completed'; output: unknown; json: string | null }
+  | { runId: string; status: 'failed' | 'cancelled'; error: unknown; json: string };
+
+/** The error JSON stored with a failed or cancelled run. */
+export interface RunErrorRecord {
+  error: RecordedError;
+  compensationFailures?: { step: string; position: number; error: RecordedError }[];
+}
+
+/** Thrown into a run's pending calls when its engine shuts down: the run resumes on next start. */
+export class Halted extends Error {}
+
+export abstract class RunJournal {
+  protected next = 0;
+  protected lastRecorded = -1;
+  protected readonly log: Logger;
+  /** Positions whose timer is in the store: a finished run clears what cancellation left behind. */
+  protected readonly storedTimers = new Set<number>();
+  protected pendingWrites = 0;
+  protected lastWrite: Promise<void> | undefined;
+  protected inflight = 0;
+  protected onIdle: (() => void) | undefined;
+  protected cancelled: RunCancelledError | undefined;
+  protected halted = false;
+  protected fatal: unknown;
+  protected sleeps = 0;
+  protected retries = 0;
+  protected compensating = false;
+  protected status: RunStatus;
+
+  constructor(
+    protected readonly env: RunEnvironment,
+    readonly def: WorkflowDefinition,
+    readonly runId: string,
+    status: RunStatus,
+    protected readonly journal: Map<number, JournalEntry>,
+    protected readonly timers: Map<number, TimerRecord>,
+  ) {
+    this.status = status;
+    for (const position of journal.keys()) if (position > this.lastRecorded) this.lastRecorded = position;
+    for (const position of timers.keys()) this.storedTimers.add(position);
+    this.log = childLogger(env.logger, { runId, workflow: def.name });
+  }
+
+  /** Stops the run without recording an outcome (engine shutdown); it resumes on next start. */
+  abstract halt(): void;
+
+  // ---- journal and durability -----------------------------------------------------------------
+
+  protected write(t: Partial<Transition>, trackStatus = true): Promise<void> {
+    const transition = t as Transition;
+    transition.runId = this.runId;
+    transition.at = this.env.clock();
+    if (t.clearTimer !== undefined) this.storedTimers.delete(t.clearTimer);
+    if (t.setTimer) this.storedTimers.add(t.setTimer.position);
+    if (trackStatus) {
+      const status = this.compensating
+        ? 'compensating'
+        : this.sleeps > 0
+          ? 'sleeping'
+          : this.retries > 0
+            ? 'retrying'
+            : 'running';
+      if (status !== this.status) transition.status = this.status = status;
+    }
+    const written = this.env.store.commit(transition);
+    this.pendingWrites++;
+    this.lastWrite = written;
+    written.then(this.written, this.writeRefused);
+    return written;
+  }
+
+  // Created once per run, not per write: the write path is the engine's hottest.
+  private readonly written = () => {
+    this.pendingWrites--;
+  };
+
+  private readonly writeRefused = (error: unknown) => {
+    this.pendingWrites--;
+    this.log.error('the store refused a write; the run stops here and resumes on next start', { error });
+    if (!this.fatal) this.fatal = error;
+    this.halt();
+  };
+
+  /** Resolves when every write issued so far is durable (writes of a run land in order). */
+  protected durable(): Promise<void> | undefined {
+    return this.pendingWrites > 0 ? this.lastWrite : undefined;
+  }
+
+  protected entry(
+    position: number,
+    kind: JournalKind,
+    name: string,
+    ok: boolean,
+    output: string | null,
+    attempts: number,
+    startedAt: number,
+  ): JournalEntry {
+    return { runId: this.runId, position, kind, name, ok, output, attempts, startedAt, finishedAt: this.env.clock() };
+  }
+
+  protected replayed(entry: JournalEntry): unknown {
+    if (entry.ok) return decode(entry.output);
+    const cause = reviveError(JSON.parse(entry.output as string) as RecordedError);
+    throw new StepFailedError(entry.name, entry.attempts, cause);
+  }
+
+  protected expect(position: number, recorded: JournalEntry, kind: JournalKind, name: string): void {
+    if (recorded.kind === kind && recorded.name === name) return;
+    this.diverged(
+      position,
+      `the journal recorded ${recorded.kind} '${recorded.name}' but the workflow now calls ${kind} '${name}'`,
+    );
+  }
+
+  protected checkJournalConsumed(): void {
+    if (this.lastRecorded >= this.next) {
+      const entry = this.journal.get(this.lastRecorded) as JournalEntry;
+      this.diverged(
+        this.next,
+        `the workflow returned, but the journal has ${entry.kind} '${entry.name}' at position ${entry.position}`,
+      );
+    }
+  }
+
+  protected diverged(position: number, what: string): never {
+    const error = new NonDeterminismError(
+      `run '${this.runId}' of workflow '${this.def.name}' (version '${this.def.version}'): replay diverged at position ${position}: ${what}. ` +
+        'The workflow code changed while the run was in flight: register the changed code as a new version ' +
+        "(defineWorkflow(name, fn, { version: '2' })) and keep the old version until its runs finish.",
+      position,
+    );
+    this.fatal ??= error;
+    throw error;
+  }
+
+  protected throwIfStopped(): void {
+    if (this.fatal) throw this.fatal;
+    if (this.cancelled) throw this.cancelled;
+    if (this.halted) throw new Halted();
+  }
+
+  // ---- bookkeeping --------------------------------------------------------------------------
+
+  /** A context call has settled (the workflow may not await it: whenIdle waits for these). */
+  protected callSettled(): void {
+    if (--this.inflight === 0 && this.onIdle) {
+      const idle = this.onIdle;
+      this.onIdle = undefined;
+      idle();
+    }
+  }
+
+  /** Waits for calls the workflow started but did not await (their effects are under way). */
+  protected whenIdle(): Promise<void> | undefined {
+    if (this.inflight === 0) return undefined;
+    return new Promise((resolve) => {
+      this.onIdle = resolve;
+    });
+  }
+}
