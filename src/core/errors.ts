@@ -29,7 +29,8 @@ export type TuttiErrorCode =
   | 'EVENT_TYPE_UNKNOWN'
   | 'UNKNOWN_SUBSCRIPTION'
   | 'DELIVERY_TIMEOUT'
-  | 'EVENT_TOO_LARGE';
+  | 'EVENT_TOO_LARGE'
+  | 'EVENT_WAIT_TIMEOUT';
 
 export interface TuttiErrorOptions {
   cause?: unknown;
@@ -272,6 +273,17 @@ export class EventTooLargeError extends TuttiError {
         'put large payloads in storage and send a reference, or raise `maxEventBytes` in createTutti',
     );
     this.name = 'EventTooLargeError';
+  }
+}
+
+/** `ctx.waitForEvent` (or `ctx.waitForSignal`) saw no matching event before its timeout. */
+export class EventWaitTimeoutError extends TuttiError {
+  constructor(what: string, timeoutMs: number) {
+    super(
+      'EVENT_WAIT_TIMEOUT',
+      `no ${what} arrived within ${timeoutMs} ms; catch this error in the workflow to take another path, or raise the timeout`,
+    );
+    this.name = 'EventWaitTimeoutError';
   }
 }
 

@@ -16,6 +16,7 @@
  * - **child run**: a run started by another run, whose result the parent awaits.
  * - **timer**: a durable wake-up (the end of a sleep, the next attempt of a failed step).
  */
+import type { CloudEvent } from '../bus/cloud-event.js';
 import type { EventContract } from '../contracts/event-contract.js';
 import type { Duration } from './duration.js';
 import type { RetryOptions } from './retry-policy.js';
@@ -96,6 +97,29 @@ export interface WorkflowContext {
    * it is durable. The data is validated against the contract first.
    */
   emit<T>(contract: EventContract<T>, data: T, options?: { key?: string }): Promise<string>;
+  /**
+   * Waits, durably, for an event of this contract's type published after the wait began, whose
+   * subject is `key` (when given) and that `match` accepts (when given); its data is validated
+   * against the contract (events that fail are skipped). Start the wait before the step that
+   * causes the event: `const paid = ctx.waitForEvent(...); await ctx.step(charge, ...); await paid;`.
+   * Throws EventWaitTimeoutError after `timeout`.
+   */
+  waitForEvent<T>(contract: EventContract<T>, options?: WaitForEventOptions<T>): Promise<CloudEvent<T>>;
+  /**
+   * Waits, durably, for the next signal `name` sent to this run (`tutti.signal(runId, name,
+   * data)`), including signals sent before the wait began; each signal is taken once.
+   * Throws EventWaitTimeoutError after `timeout`.
+   */
+  waitForSignal<T = unknown>(name: string, options?: { timeout?: Duration }): Promise<T>;
+}
+
+export interface WaitForEventOptions<T> {
+  /** Only events with this subject (the ordering key). */
+  key?: string;
+  /** Only events whose data this accepts. It must be deterministic: its answer is journaled. */
+  match?: (data: T) => boolean;
+  /** Give up after this long (EventWaitTimeoutError). @default no timeout */
+  timeout?: Duration;
 }
 
 export type WorkflowFunction<I = any, O = any> = (ctx: WorkflowContext, input: I) => Promise<O>;

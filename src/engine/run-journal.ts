@@ -12,6 +12,7 @@ import { decode, type RecordedError, reviveError } from '../core/serialize.js';
 import type { WorkflowDefinition } from '../core/types.js';
 import type { JournalEntry, JournalKind, RunStatus, Store, TimerRecord, Transition } from '../store/store.js';
 import type { Cause, PublishOptions } from './event-envelope.js';
+import type { EventWaits } from './event-waits.js';
 import type { TuttiEvents } from './events.js';
 import type { Registry } from './registry.js';
 
@@ -33,6 +34,8 @@ export interface RunEnvironment {
   envelope<T>(contract: EventContract<T>, data: T, options: PublishOptions, cause: Cause): CloudEvent<T>;
   /** Events of these types were appended by a transition: wake their subscriptions. */
   appended(types: readonly string[]): void;
+  /** Runs waiting for events. */
+  waits: EventWaits;
 }
 
 /** How a run ended, as the run's handle reports it. */
@@ -56,6 +59,8 @@ export abstract class RunJournal {
   /** Positions whose timer is in the store: a finished run clears what cancellation left behind. */
   protected readonly storedTimers = new Set<number>();
   protected pendingWrites = 0;
+  /** Held promises not settled yet (see hold). */
+  private holds = 0;
   protected lastWrite: Promise<void> | undefined;
   protected inflight = 0;
   protected onIdle: (() => void) | undefined;
@@ -104,7 +109,8 @@ export abstract class RunJournal {
     }
     const written = this.env.store.commit(transition);
     this.pendingWrites++;
-    this.lastWrite = written;
+    // Writes of a run land in order, so the newest stands for all; a held promise (see hold) does not.
+    this.lastWrite = this.holds > 0 ? Promise.all([this.lastWrite, written]).then(noop) : written;
     written.then(this.written, this.writeRefused);
     return written;
   }
@@ -120,6 +126,22 @@ export abstract class RunJournal {
     if (!this.fatal) this.fatal = error;
     this.halt();
   };
+
+  /**
+   * Counts `promise` as a pending write: effects that wait for durability wait for it too. For a
+   * write whose content needs an asynchronous read first (a wait's start position in the log),
+   * so that nothing slips in between the call and its record.
+   */
+  protected hold(promise: Promise<void>): void {
+    this.pendingWrites++;
+    this.holds++;
+    this.lastWrite = this.lastWrite ? Promise.all([this.lastWrite, promise]).then(noop) : promise;
+    const release = () => {
+      this.holds--;
+    };
+    promise.then(release, release);
+    promise.then(this.written, this.writeRefused);
+  }
 
   /** Resolves when every write issued so far is durable (writes of a run land in order). */
   protected durable(): Promise<void> | undefined {
@@ -198,3 +220,5 @@ export abstract class RunJournal {
     });
   }
 }
+
+const noop = (): void => {};

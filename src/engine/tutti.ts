@@ -23,6 +23,7 @@ import { openStore } from '../store/open-store.js';
 import { IN_FLIGHT_STATUSES, isFinished, type RunQuery, type RunRecord, type Store } from '../store/store.js';
 import { EnvelopeFactory, type PublishOptions } from './event-envelope.js';
 import { EventRuntime, eventRegistry, type Published, type StartRun } from './event-runtime.js';
+import { EventWaits } from './event-waits.js';
 import { TuttiEvents } from './events.js';
 import {
   type Durability,
@@ -34,6 +35,7 @@ import {
 } from './live-run.js';
 import { Registry } from './registry.js';
 import type { AnyService } from './service.js';
+import { signalEvent } from './signals.js';
 import type { SubscriberDefinition } from './subscriber.js';
 
 export interface TuttiOptions {
@@ -112,6 +114,12 @@ export interface Tutti {
    * @example await tutti.publish(OrderPlaced, order, { key: order.orderId });
    */
   publish<T>(contract: EventContract<T>, data: T, options?: PublishOptions): Promise<Published>;
+  /**
+   * Sends a signal to a run: `ctx.waitForSignal(name)` in that run takes it (now, or when it
+   * next waits for one). Durable when resolved.
+   * @example await tutti.signal('expense-42', 'approve', { by: 'ann' });
+   */
+  signal(runId: string, name: string, data?: unknown): Promise<Published>;
   /** Runs resumed when this instance started. */
   readonly resumed: readonly string[];
   /**
@@ -150,13 +158,16 @@ export async function createTutti(options: TuttiOptions = {}): Promise<Tutti> {
   const logger = options.logger ?? silentLogger;
   const store =
     typeof options.store === 'object' ? options.store : await openStore(options.store ?? 'sqlite:./tutti.db');
-  const bus = options.bus ?? createEmbeddedBus(store, { logger });
+  const waits = new EventWaits(store, 500, Date.now);
+  const bus = options.bus ?? createEmbeddedBus(store, { logger, appended: (types) => waits.notify(types) });
   const envelopes = new EnvelopeFactory(options.source ?? '/tutti', maxEventBytes, Date.now);
   const engine = new Engine(
     store,
     registry,
     logger,
     durability,
+    waits,
+    options.source ?? '/tutti',
     (start) => new EventRuntime(bus, contracts, envelopes, start),
   );
   if (options.resume ?? true) await engine.resumeInterruptedRuns();
@@ -177,6 +188,8 @@ class Engine implements Tutti {
     registry: Registry,
     private readonly logger: Logger,
     durability: Durability,
+    private readonly waits: EventWaits,
+    private readonly source: string,
     events: (start: StartRun) => EventRuntime,
   ) {
     this.eventRuntime = events(async (workflow, input, id) => {
@@ -195,7 +208,11 @@ class Engine implements Tutti {
         if (this.live.get(run.runId) === run) this.live.delete(run.runId);
       },
       envelope: (contract, data, options, cause) => this.eventRuntime.envelope(contract, data, options, cause),
-      appended: (types) => this.eventRuntime.bus.appended(types),
+      appended: (types) => {
+        this.eventRuntime.bus.appended(types);
+        waits.notify(types);
+      },
+      waits,
     };
   }
 
@@ -203,9 +220,19 @@ class Engine implements Tutti {
     return this.eventRuntime.bus;
   }
 
-  publish<T>(contract: EventContract<T>, data: T, options?: PublishOptions): Promise<Published> {
-    if (this.closed) return Promise.reject(new StoreClosedError());
-    return this.eventRuntime.publish(contract, data, options);
+  async publish<T>(contract: EventContract<T>, data: T, options?: PublishOptions): Promise<Published> {
+    if (this.closed) throw new StoreClosedError();
+    const published = await this.eventRuntime.publish(contract, data, options);
+    this.waits.notify([contract.type]);
+    return published;
+  }
+
+  async signal(runId: string, name: string, data?: unknown): Promise<Published> {
+    if (this.closed) throw new StoreClosedError();
+    const event = signalEvent(runId, name, data, this.source, Date.now());
+    const [result] = await this.eventRuntime.bus.publish([event]);
+    this.waits.notify([event.type]);
+    return { id: event.id, seq: result?.seq as number };
   }
 
   async start<I, O>(
@@ -253,6 +280,7 @@ class Engine implements Tutti {
     if (this.closed) return;
     this.closed = true;
     await this.eventRuntime.close();
+    this.waits.close();
     const runs = [...this.live.values()];
     for (const run of runs) run.halt();
     await Promise.allSettled(runs.map((run) => run.done));

@@ -59,7 +59,7 @@ export interface RunRecord extends NewRun {
 }
 
 /** What a journal entry records. */
-export type JournalKind = 'step' | 'compensation' | 'sleep' | 'now' | 'child' | 'emit';
+export type JournalKind = 'step' | 'compensation' | 'sleep' | 'now' | 'child' | 'emit' | 'event' | 'signal';
 
 /**
  * One completed operation of a run, at its position in the workflow's order of calls. The journal
@@ -80,14 +80,17 @@ export interface JournalEntry {
   finishedAt: number;
 }
 
-/** A durable wake-up: the end of a sleep, or the next attempt of a failed step. */
+/** A durable wake-up: the end of a sleep, the next attempt of a failed step, or the deadline of a wait for an event. */
 export interface TimerRecord {
   runId: string;
   position: number;
-  kind: 'sleep' | 'retry';
-  /** Epoch milliseconds at which the timer fires. */
+  kind: 'sleep' | 'retry' | 'wait';
+  /** Epoch milliseconds at which the timer fires (Number.MAX_SAFE_INTEGER: never, a wait without timeout). */
   fireAt: number;
-  /** For 'retry': the attempt that runs when the timer fires. */
+  /**
+   * For 'retry': the attempt that runs when the timer fires. For 'wait': the log position the
+   * wait started after (events up to it do not count), so a resumed wait looks from the same place.
+   */
   attempt: number;
 }
 

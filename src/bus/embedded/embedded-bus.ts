@@ -24,6 +24,8 @@ export interface EmbeddedBusOptions {
   logger?: Logger;
   /** @default Date.now */
   clock?: () => number;
+  /** Told whenever events of these types reach the log through this bus (publishes, handler outboxes). */
+  appended?: (types: ReadonlySet<string>) => void;
 }
 
 /** A retry policy suited to handlers: more attempts than a step's default, as a consumer has nobody else to retry. */
@@ -45,11 +47,13 @@ class EmbeddedBus implements Bus {
   private readonly batch: number;
   private readonly window: number;
   private closed = false;
+  private readonly observer: ((types: ReadonlySet<string>) => void) | undefined;
 
   constructor(
     private readonly log: EventLog,
     options: EmbeddedBusOptions,
   ) {
+    this.observer = options.appended;
     this.clock = options.clock ?? Date.now;
     this.logger = options.logger ?? silentLogger;
     this.batch = positiveInteger(options.batch ?? 500, 'bus: `batch`');
@@ -69,8 +73,9 @@ class EmbeddedBus implements Bus {
     this.wake(new Set(types));
   }
 
-  /** Wakes the local subscriptions that read any of `types`. */
+  /** Wakes the local subscriptions that read any of `types`, and tells the `appended` observer. */
   private wake(types: ReadonlySet<string>): void {
+    this.observer?.(types);
     for (const { dispatcher, settings } of this.live.values()) {
       if (settings.types.some((type) => types.has(type))) dispatcher.wake();
     }

@@ -1,0 +1,39 @@
+/**
+ * Signals: data sent to one running workflow (`tutti.signal(runId, name, data)`), taken by
+ * `ctx.waitForSignal(name)`. A signal is an event of type `tutti.signal.<name>` whose subject is
+ * the run id, so it is durable like any event and needs no table of its own. A run reads its
+ * signals of one name from the start of the log, each once, in order: a signal sent before the
+ * run waits for it is not lost.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CloudEvent } from '../bus/cloud-event.js';
+import { ConfigError } from '../core/errors.js';
+import { encode } from '../core/serialize.js';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export function signalType(name: string): string {
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    throw new ConfigError(
+      `signal name: must be letters, digits, '.', '-' or '_', starting with a letter or digit (e.g. 'approve'); got ${JSON.stringify(name)}`,
+    );
+  }
+  return `tutti.signal.${name}`;
+}
+
+/** The envelope of a signal to `runId`. */
+export function signalEvent(runId: string, name: string, data: unknown, source: string, now: number): CloudEvent {
+  const encoded = encode(data, `the data of signal '${name}'`);
+  const id = randomUUID();
+  return {
+    specversion: '1.0',
+    id,
+    source,
+    type: signalType(name),
+    subject: runId,
+    time: new Date(now).toISOString(),
+    datacontenttype: 'application/json',
+    data: encoded.value,
+    correlationid: runId,
+  };
+}
