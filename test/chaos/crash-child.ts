@@ -6,7 +6,8 @@
  *   crash-child.ts <db> <effects.log> resume          resume what was in flight, wait, print summary
  */
 import { appendFileSync } from 'node:fs';
-import { createTutti, defineService, defineWorkflow } from '../../src/index.js';
+import Type from 'typebox';
+import { createTutti, defineEvent, defineService, defineWorkflow } from '../../src/index.js';
 
 const [db, effects, mode, count] = process.argv.slice(2) as [string, string, string, string?];
 
@@ -32,10 +33,14 @@ const mill = defineService('mill', {
   },
 });
 
+/** Announced by each run through its outbox: the parent checks that each lands exactly once. */
+const Pressed = defineEvent('mill.pressed', Type.Object({ runId: Type.String(), value: Type.Number() }));
+
 const produce = defineWorkflow('produce', async (ctx, n: number) => {
   const ground = await ctx.step(mill.grind, n);
   await ctx.sleep('30ms');
   const pressed = await ctx.step(mill.press, ground);
+  await ctx.emit(Pressed, { runId: ctx.runId, value: pressed }, { key: ctx.runId });
   const packed = await ctx.step(mill.pack, pressed);
   return { packed, at: ctx.now() > 0 };
 });

@@ -104,4 +104,22 @@ test('a SIGKILLed engine resumes every run; recorded steps never run again', { t
     }
   }
   assert.ok(readFileSync(effects, 'utf8').length > effectsBefore.length, 'the resumed process did work');
+
+  // 5. The outbox: every run's event is in the log exactly once, with its journal entry.
+  const after = createSqliteStore({ path: db });
+  const pressed = await after.readEvents({ types: ['mill.pressed'], limit: 10_000 });
+  const emitted = await Promise.all(
+    summary.runs.map(async (run) => (await after.readRunState(run.id))?.journal.find((e) => e.kind === 'emit')),
+  );
+  await after.close();
+  assert.deepEqual(
+    pressed.map((e) => e.subject).sort(),
+    summary.runs.map((r) => r.id).sort(),
+    'one event per run, none lost, none twice',
+  );
+  assert.deepEqual(
+    pressed.map((e) => e.id).sort(),
+    emitted.map((e) => JSON.parse(e?.output ?? 'null')).sort(),
+    'each event is the one its journal entry names',
+  );
 });
