@@ -3,6 +3,8 @@
  */
 import { Command } from 'commander';
 import { TuttiError } from '../core/errors.js';
+import { registerDlqCommand } from './dlq.js';
+import { registerEventsCommand } from './events.js';
 import { registerRunsCommand } from './runs.js';
 
 export function buildProgram(): Command {
@@ -11,6 +13,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) });
   registerRunsCommand(program);
+  registerEventsCommand(program);
+  registerDlqCommand(program);
   return program;
 }
 

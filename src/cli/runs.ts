@@ -1,26 +1,22 @@
 /** `tutti runs list|show`: what is in a SQLite store, for people (tables) and scripts (--json). */
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError, UnknownRunError } from '../core/errors.js';
 import type { RecordedError } from '../core/serialize.js';
-import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
-import { IN_FLIGHT_STATUSES, type RunRecord, type RunStatus, type Store } from '../store/store.js';
+import { IN_FLIGHT_STATUSES, type RunRecord, type RunStatus } from '../store/store.js';
+import {
+  DB_HELP,
+  type DbOption,
+  describeError,
+  iso,
+  parseJson as parse,
+  parseCount,
+  print,
+  truncate,
+  withStore,
+} from './common.js';
 import { formatTable } from './table.js';
 
 const STATUSES: readonly RunStatus[] = [...IN_FLIGHT_STATUSES, 'completed', 'failed', 'cancelled'];
-
-interface DbOption {
-  db?: string;
-}
-
-/** The database file: --db, else $TUTTI_DB, else ./tutti.db. It must exist: reading never creates one. */
-function openExisting(options: DbOption): Store {
-  const path = options.db ?? process.env.TUTTI_DB ?? './tutti.db';
-  if (!existsSync(path)) {
-    throw new ConfigError(`no database at '${path}'; pass --db <file> or set TUTTI_DB`);
-  }
-  return createSqliteStore({ path });
-}
 
 export function registerRunsCommand(program: Command): void {
   const runs = program.command('runs').description('list and inspect workflow runs');
@@ -28,18 +24,15 @@ export function registerRunsCommand(program: Command): void {
   runs
     .command('list')
     .description('runs, newest first')
-    .option('--db <file>', 'SQLite database file (default: $TUTTI_DB or ./tutti.db)')
+    .option('--db <file>', DB_HELP)
     .option('--status <statuses>', `comma-separated: ${STATUSES.join(', ')}, or 'in-flight'`)
     .option('--workflow <name>', 'only runs of this workflow')
     .option('--limit <n>', 'at most this many runs', '50')
     .option('--json', 'print JSON (one array) for scripts')
     .action(async (options: DbOption & { status?: string; workflow?: string; limit: string; json?: boolean }) => {
       const status = parseStatuses(options.status);
-      const limit = Number(options.limit);
-      if (!Number.isInteger(limit) || limit < 1)
-        throw new ConfigError(`--limit: '${options.limit}' must be a whole number >= 1`);
-      const store = openExisting(options);
-      try {
+      const limit = parseCount(options.limit, '--limit');
+      await withStore(options, async (store) => {
         const list = await store.listRuns({ status, workflow: options.workflow, limit });
         if (options.json) return print(JSON.stringify(list.map(runJson), null, 2));
         if (list.length === 0) return print('no runs');
@@ -49,20 +42,17 @@ export function registerRunsCommand(program: Command): void {
             ...list.map((r) => [r.id, r.workflow, r.version, r.status, iso(r.createdAt), iso(r.updatedAt)]),
           ]),
         );
-      } finally {
-        await store.close();
-      }
+      });
     });
 
   runs
     .command('show')
     .description('one run with its journal and pending timers')
     .argument('<id>', 'the run id')
-    .option('--db <file>', 'SQLite database file (default: $TUTTI_DB or ./tutti.db)')
+    .option('--db <file>', DB_HELP)
     .option('--json', 'print JSON for scripts')
     .action(async (id: string, options: DbOption & { json?: boolean }) => {
-      const store = openExisting(options);
-      try {
+      await withStore(options, async (store) => {
         const state = await store.readRunState(id);
         if (!state) throw new UnknownRunError(id);
         const steps = state.journal.map((e) => ({
@@ -108,9 +98,7 @@ export function registerRunsCommand(program: Command): void {
             .filter((line) => line !== undefined)
             .join('\n'),
         );
-      } finally {
-        await store.close();
-      }
+      });
     });
 }
 
@@ -142,28 +130,13 @@ function runJson(run: RunRecord) {
   };
 }
 
-const parse = (json: string | null) => (json === null ? null : JSON.parse(json));
-const iso = (ms: number) => new Date(ms).toISOString();
-const truncate = (s: string, max = 60) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
-const print = (text: string) => {
-  process.stdout.write(`${text}\n`);
-};
-
-/** 'Name: message ← cause Name: message', without stacks: the stored JSON has them (--json). */
+/** The run's error chain and its failed compensations, without stacks: the stored JSON has them (--json). */
 function describeFailure(record: {
-  error?: Recorded;
-  compensationFailures?: { step: string; error: Recorded }[];
+  error?: RecordedError;
+  compensationFailures?: { step: string; error: RecordedError }[];
 }): string {
-  const chain = (e: Recorded | undefined): string =>
-    !e
-      ? ''
-      : e.kind === 'value'
-        ? `thrown value ${JSON.stringify(e.value)}`
-        : `${e.name}: ${e.message}${e.cause ? ` ← ${chain(e.cause)}` : ''}`;
   const compensations = (record.compensationFailures ?? []).map(
-    (f) => `\n          compensation ${f.step} failed: ${chain(f.error)}`,
+    (f) => `\n          compensation ${f.step} failed: ${describeError(f.error)}`,
   );
-  return chain(record.error) + compensations.join('');
+  return describeError(record.error) + compensations.join('');
 }
-
-type Recorded = RecordedError;

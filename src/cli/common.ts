@@ -1,0 +1,64 @@
+/** What the commands share: the database they open, option parsing, and how they print values. */
+import { existsSync } from 'node:fs';
+import { ConfigError } from '../core/errors.js';
+import type { RecordedError } from '../core/serialize.js';
+import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Store } from '../store/store.js';
+
+export interface DbOption {
+  db?: string;
+}
+
+export const DB_HELP = 'SQLite database file (default: $TUTTI_DB or ./tutti.db)';
+
+/** The database file: --db, else $TUTTI_DB, else ./tutti.db. It must exist: reading never creates one. */
+export function openExisting(options: DbOption): Store {
+  const path = options.db ?? process.env.TUTTI_DB ?? './tutti.db';
+  if (!existsSync(path)) {
+    throw new ConfigError(`no database at '${path}'; pass --db <file> or set TUTTI_DB`);
+  }
+  return createSqliteStore({ path });
+}
+
+/** Opens the database (openExisting), runs `use` with it and closes it, also when `use` throws. */
+export async function withStore<T>(options: DbOption, use: (store: Store) => Promise<T>): Promise<T> {
+  const store = openExisting(options);
+  try {
+    return await use(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** A whole number >= 1 given as `what` (an option or argument), or a ConfigError naming it. */
+export function parseCount(value: string, what: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new ConfigError(`${what}: '${value}' must be a whole number >= 1`);
+  }
+  return n;
+}
+
+/** A comma-separated list ('a,b'), or a ConfigError naming `what` when it holds nothing. */
+export function parseList(value: string, what: string): string[] {
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  if (items.length === 0) throw new ConfigError(`${what}: give one or more values, comma-separated`);
+  return items;
+}
+
+/** 'Name: message ← cause Name: message', without stacks: the stored JSON has them (--json). */
+export function describeError(error: RecordedError | undefined): string {
+  if (!error) return '';
+  if (error.kind === 'value') return `thrown value ${JSON.stringify(error.value)}`;
+  return `${error.name}: ${error.message}${error.cause ? ` ← ${describeError(error.cause)}` : ''}`;
+}
+
+export const parseJson = (json: string | null) => (json === null ? null : JSON.parse(json));
+export const iso = (ms: number) => new Date(ms).toISOString();
+export const truncate = (s: string, max = 60) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+export const print = (text: string) => {
+  process.stdout.write(`${text}\n`);
+};
