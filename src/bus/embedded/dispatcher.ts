@@ -44,6 +44,8 @@ export interface DispatcherSettings {
   logger: Logger;
   /** Handlers published events of these types (they are in the log now). */
   appended: (types: ReadonlySet<string>) => void;
+  /** Reads the log (shared with the bus's other subscriptions, see SharedReads). */
+  read: EventLog['readEvents'];
 }
 
 interface Entry {
@@ -179,7 +181,7 @@ export class Dispatcher {
       // Acknowledged events above the position count too: they are remembered until it passes them.
       while (!this.stopped && this.unsettled.size + this.acked.size < window) {
         const end = this.idleWaiters.length > 0 ? await this.log.lastSeq() : 0;
-        const records = await this.log.readEvents({ after: this.readCursor, types, limit: batch });
+        const records = await this.settings.read({ after: this.readCursor, types, limit: batch });
         for (const record of records) this.accept(record);
         if (records.length < batch) this.scannedTo = Math.max(this.scannedTo, end, this.readCursor);
         this.pump();

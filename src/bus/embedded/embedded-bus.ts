@@ -12,6 +12,7 @@ import type { DeadLetterQuery, EventLog, ParkedEvent, PublishResult } from '../.
 import type { Bus, BusSubscription, ReplayFrom, SubscribeOptions } from '../bus.js';
 import { type CloudEvent, toNewEvent } from '../cloud-event.js';
 import { Dispatcher, type DispatcherSettings } from './dispatcher.js';
+import { SharedReads } from './shared-reads.js';
 
 export interface EmbeddedBusOptions {
   /** How often subscriptions look for events published or redriven by other processes. @default '500ms' */
@@ -48,6 +49,7 @@ class EmbeddedBus implements Bus {
   private readonly window: number;
   private closed = false;
   private readonly observer: ((types: ReadonlySet<string>) => void) | undefined;
+  private readonly reads: SharedReads;
 
   constructor(
     private readonly log: EventLog,
@@ -58,6 +60,7 @@ class EmbeddedBus implements Bus {
     this.logger = options.logger ?? silentLogger;
     this.batch = positiveInteger(options.batch ?? 500, 'bus: `batch`');
     this.window = positiveInteger(options.window ?? 4000, 'bus: `window`');
+    this.reads = new SharedReads(log, 2 * this.window);
     const pollMs = Math.max(1, toMs(options.pollInterval ?? '500ms', 'bus: `pollInterval`'));
     this.poll = setInterval(() => this.pollAll(), pollMs);
     this.poll.unref();
@@ -179,6 +182,7 @@ class EmbeddedBus implements Bus {
       clock: this.clock,
       logger: this.logger,
       appended: (types) => this.wake(types),
+      read: (query) => this.reads.readEvents(query),
     };
   }
 }

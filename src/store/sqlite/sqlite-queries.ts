@@ -83,6 +83,7 @@ export function prepareQueries(db: Database.Database) {
     insertEvent: query<NewEvent>('insert-event'),
     selectEventSeq: query<{ id: string }, { seq: number }>('select-event-seq'),
     selectEvents: query<{ after: number; types: string | null; limit: number }, EventRecord>('select-events'),
+    selectEventsOfType: query<{ after: number; type: string; limit: number }, EventRecord>('select-events-of-type'),
     selectLastSeq: query<{}, { seq: number }>('select-last-seq'),
     selectPositionAt: query<{ time: number }, { position: number }>('select-position-at'),
 

@@ -14,6 +14,7 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { StoreUnavailableError, type TuttiError } from '../../core/errors.js';
+import type { StoreWrite as Write } from '../store-write.js';
 import type { ResolvedSqliteStoreOptions } from './sqlite-options.js';
 import {
   describeFailure,
@@ -72,7 +73,7 @@ export function adaptiveWriter(inline: SqliteWriter, thread: SqliteWriter, inlin
   };
   return {
     call(op, ...args) {
-      const small = op !== 'applyBatch' || (args[0] as readonly unknown[]).length <= inlineMaxBatch;
+      const small = op !== 'applyBatch' || rows(args[0] as readonly Write[]) <= inlineMaxBatch;
       if (inFlight === 0 && small) return inline.call(op, ...args);
       inFlight++;
       const result = thread.call(op, ...args);
@@ -153,6 +154,18 @@ class ThreadWriter implements SqliteWriter {
     for (const waiting of this.pending.values()) waiting.reject(this.stopped);
     this.pending.clear();
   }
+}
+
+/** Rows a batch writes, about: a publish of 1,000 events is not a small batch. */
+function rows(batch: readonly Write[]): number {
+  let count = 0;
+  for (const write of batch) {
+    if (write.type === 'publish') count += write.events.length;
+    else if (write.type === 'commit') count += 1 + (write.transition.publish?.length ?? 0);
+    else if (write.type === 'deliveries') count += 1 + (write.commit.publish?.length ?? 0);
+    else count++;
+  }
+  return count;
 }
 
 /**
