@@ -96,6 +96,7 @@ export class Dispatcher {
   private commitScheduled = false;
   private committing: Promise<void> | undefined;
   private reading = false;
+  private pumping = false;
   private wakeAgain = false;
   /** Every event up to this seq has been read (or is not of our types). */
   private scannedTo = 0;
@@ -231,10 +232,18 @@ export class Dispatcher {
   // ---- delivering -----------------------------------------------------------------------------
 
   private pump(): void {
-    while (!this.stopped && this.inFlight.size < this.settings.concurrency) {
-      const entry = this.queues.take();
-      if (!entry) return;
-      this.deliver(entry);
+    // A handler that returns at once settles inside deliver(), which pumps again: without this
+    // guard each such delivery would nest one level deeper (a stack overflow over a long backlog).
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (!this.stopped && this.inFlight.size < this.settings.concurrency) {
+        const entry = this.queues.take();
+        if (!entry) return;
+        this.deliver(entry);
+      }
+    } finally {
+      this.pumping = false;
     }
   }
 

@@ -1,0 +1,33 @@
+/**
+ * What only the embedded bus does (the port's behaviour is in test/conformance/bus.case.ts):
+ * its own limits under a long backlog.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createEmbeddedBus } from '../../src/bus/index.js';
+import { createMemoryStore } from '../../src/store/memory/index.js';
+import { event } from '../conformance/bus.case.js';
+
+test('a handler that returns at once works through a long backlog without deepening the stack', async () => {
+  const store = createMemoryStore();
+  const bus = createEmbeddedBus(store, { window: 60_000, batch: 5_000 });
+  try {
+    const events = Array.from({ length: 60_000 }, (_, i) => event('load.tick', `k-${i % 10}`, i));
+    for (let i = 0; i < events.length; i += 10_000) await bus.publish(events.slice(i, i + 10_000));
+    let delivered = 0;
+    const sub = await bus.subscribe({
+      name: 'counter',
+      types: ['load.tick'],
+      from: 'beginning',
+      concurrency: 60_000,
+      handler: () => {
+        delivered++;
+      },
+    });
+    await sub.idle();
+    assert.equal(delivered, 60_000);
+  } finally {
+    await bus.close();
+    await store.close();
+  }
+});
