@@ -60,6 +60,30 @@ export function eventLogCases(currentStore: () => Store): void {
       );
     });
 
+    it('publishes a bulk of events in order, answering for ids already logged and ids repeated in it', async () => {
+      const [old] = (await store.publish([newEvent('old')])) as [PublishResult];
+      const bulk = Array.from({ length: 120 }, (_, i) => newEvent(`b-${i}`));
+      bulk[10] = newEvent('old'); // in the log already
+      bulk[70] = newEvent('b-60'); // twice in this publish
+      const results = await store.publish(bulk);
+      assert.deepEqual(results[10], { seq: old.seq, created: false });
+      assert.deepEqual(results[70], { seq: results[60]?.seq, created: false });
+      assert.equal(results[60]?.created, true);
+      const created = results.filter((r) => r.created);
+      assert.equal(created.length, 118);
+      const seqs = created.map((r) => r.seq);
+      assert.deepEqual(
+        seqs,
+        [...seqs].sort((a, b) => a - b),
+        'seqs increase in publish order',
+      );
+      const logged = await store.readEvents({ after: old.seq, limit: 200 });
+      assert.deepEqual(
+        logged.map((e) => [e.seq, e.id]),
+        bulk.flatMap((e, i) => (results[i]?.created ? [[results[i]?.seq, e.id]] : [])),
+      );
+    });
+
     it('positionAt gives the seq before the first event at or after a time', async () => {
       assert.equal(await store.lastSeq(), 0);
       const seqs = (

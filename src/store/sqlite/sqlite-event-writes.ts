@@ -8,7 +8,12 @@
  */
 import type Database from 'better-sqlite3';
 import type { DeliveryCommit, NewEvent, PublishResult } from '../event-log.js';
-import type { DeadLetterFilter, SqliteQueries, SubscriptionRow } from './sqlite-queries.js';
+import {
+  type DeadLetterFilter,
+  EVENT_ROWS_PER_INSERT,
+  type SqliteQueries,
+  type SubscriptionRow,
+} from './sqlite-queries.js';
 
 /** The event log's writes a writer serves outside batches, by name (see WriteOperations). */
 export interface EventWriteOperations {
@@ -27,11 +32,39 @@ export class UnknownSubscription extends Error {
 
 /** Appends events, skipping ids already in the log; each answers with its seq. */
 export function appendEvents(q: SqliteQueries, events: readonly NewEvent[]): PublishResult[] {
-  return events.map((event) => {
-    const inserted = q.insertEvent.run(event);
-    if (inserted.changes === 1) return { seq: Number(inserted.lastInsertRowid), created: true };
-    return { seq: (q.selectEventSeq.get({ id: event.id }) as { seq: number }).seq, created: false };
-  });
+  const results: PublishResult[] = [];
+  let i = 0;
+  for (; i + EVENT_ROWS_PER_INSERT <= events.length; i += EVENT_ROWS_PER_INSERT) {
+    appendChunk(q, events.slice(i, i + EVENT_ROWS_PER_INSERT), results);
+  }
+  for (; i < events.length; i++) results.push(appendOne(q, events[i] as NewEvent));
+  return results;
+}
+
+function appendOne(q: SqliteQueries, event: NewEvent): PublishResult {
+  const inserted = q.insertEvent.run(event);
+  if (inserted.changes === 1) return { seq: Number(inserted.lastInsertRowid), created: true };
+  return { seq: (q.selectEventSeq.get({ id: event.id }) as { seq: number }).seq, created: false };
+}
+
+/** EVENT_ROWS_PER_INSERT events in one statement; new rows take consecutive seqs after every existing one. */
+function appendChunk(q: SqliteQueries, chunk: readonly NewEvent[], results: PublishResult[]): void {
+  const args: unknown[] = [];
+  for (const e of chunk) args.push(e.id, e.type, e.source, e.subject, e.time, e.data, e.extensions);
+  const inserted = q.insertEventRows.run(args);
+  const last = Number(inserted.lastInsertRowid);
+  if (inserted.changes === chunk.length) {
+    for (let j = 0; j < chunk.length; j++) results.push({ seq: last - chunk.length + 1 + j, created: true });
+    return;
+  }
+  // Some ids were in the log already (or twice in the chunk): look each one up. Rows this
+  // statement added have the highest seqs; an id repeated in the chunk was added once.
+  const seen = new Set<string>();
+  for (const e of chunk) {
+    const seq = (q.selectEventSeq.get({ id: e.id }) as { seq: number }).seq;
+    results.push({ seq, created: inserted.changes > 0 && seq > last - inserted.changes && !seen.has(e.id) });
+    seen.add(e.id);
+  }
 }
 
 /** Applies a delivery commit: the subscription first, so an unknown one fails before anything else. */

@@ -58,6 +58,9 @@ export interface Query<Params extends {}, Row = never> {
   all(params: Params): Row[];
 }
 
+/** Events per statement of a bulk append (insert-event-rows.sql). */
+export const EVENT_ROWS_PER_INSERT = 50;
+
 export function prepareQueries(db: Database.Database) {
   const query = <Params extends {} = {}, Row = never>(name: string): Query<Params, Row> =>
     db.prepare<Params, Row>(readSql(`queries/${name}.sql`));
@@ -83,6 +86,9 @@ export function prepareQueries(db: Database.Database) {
     insertEvent: query<NewEvent>('insert-event'),
     selectEventSeq: query<{ id: string }, { seq: number }>('select-event-seq'),
     selectEvents: query<{ after: number; types: string | null; limit: number }, EventRecord>('select-events'),
+    insertEventRows: db.prepare<unknown[]>(
+      readSql('queries/insert-event-rows.sql') + Array(EVENT_ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?, ?, ?)').join(', '),
+    ) as { run(args: unknown[]): Database.RunResult },
     selectEventsOfType: query<{ after: number; type: string; limit: number }, EventRecord>('select-events-of-type'),
     selectLastSeq: query<{}, { seq: number }>('select-last-seq'),
     selectPositionAt: query<{ time: number }, { position: number }>('select-position-at'),
