@@ -13,11 +13,10 @@
  * - The function runs once per process; replay happens only when a run is resumed.
  */
 
-import { type CloudEvent, toCloudEvent, toNewEvent } from '../bus/cloud-event.js';
+import { type CloudEvent, toNewEvent } from '../bus/cloud-event.js';
 import type { EventContract } from '../contracts/event-contract.js';
 import { toMs } from '../core/duration.js';
 import {
-  EventWaitTimeoutError,
   NonDeterminismError,
   RunCancelledError,
   RunFailedError,
@@ -26,7 +25,7 @@ import {
 } from '../core/errors.js';
 import { seededRandom, uuidFrom } from '../core/random.js';
 import { backoffDelay, isRetryable, resolveRetry } from '../core/retry-policy.js';
-import { decode, encode, type RecordedError, recordError, reviveError } from '../core/serialize.js';
+import { decode, encode, recordError, reviveError } from '../core/serialize.js';
 import type {
   ChildOptions,
   Duration,
@@ -277,6 +276,7 @@ export class LiveRun extends RunJournal {
       accept,
       options.timeout,
       what,
+      this.cancellation,
     );
     return found.event as CloudEvent<T>;
   }
@@ -285,74 +285,18 @@ export class LiveRun extends RunJournal {
     const type = signalType(name);
     const accept = (record: EventRecord) => record.subject === this.runId;
     const after = this.signalsTaken.get(name) ?? 0;
-    const found = await this.awaitEvent('signal', name, type, after, accept, options.timeout, `signal '${name}'`);
+    const found = await this.awaitEvent(
+      'signal',
+      name,
+      type,
+      after,
+      accept,
+      options.timeout,
+      `signal '${name}'`,
+      this.cancellation,
+    );
     this.signalsTaken.set(name, Math.max(this.signalsTaken.get(name) ?? 0, found.seq));
     return found.event.data as T;
-  }
-
-  /**
-   * A durable wait for an event: its start position in the log and its deadline are kept as a
-   * timer, so a resumed run looks again from the same position; the event found (or the timeout)
-   * is journaled, so a replay returns it without looking.
-   */
-  private async awaitEvent(
-    kind: 'event' | 'signal',
-    name: string,
-    type: string,
-    after: number | undefined,
-    accept: (record: EventRecord) => boolean,
-    timeout: Duration | undefined,
-    what: string,
-  ): Promise<{ seq: number; event: CloudEvent }> {
-    this.inflight++;
-    try {
-      const call = kind === 'event' ? 'ctx.waitForEvent' : 'ctx.waitForSignal';
-      const timeoutMs = timeout === undefined ? undefined : toMs(timeout, `${call}: timeout`);
-      const position = this.next++;
-      const recorded = this.journal.get(position);
-      if (recorded) {
-        this.expect(position, recorded, kind, name);
-        if (!recorded.ok) throw reviveError(JSON.parse(recorded.output as string) as RecordedError);
-        return JSON.parse(recorded.output as string) as { seq: number; event: CloudEvent };
-      }
-      this.throwIfStopped();
-      const startedAt = this.env.clock();
-      const restored = this.timers.get(position);
-      let from = restored?.attempt ?? after ?? 0;
-      const until = restored?.fireAt ?? (timeoutMs === undefined ? Number.MAX_SAFE_INTEGER : startedAt + timeoutMs);
-      this.sleeps++;
-      try {
-        if (!restored) {
-          // Held as a write: a step after this call waits until the wait's start is durable.
-          const registered = (async () => {
-            if (after === undefined) from = await this.env.store.lastSeq();
-            await this.write({ setTimer: { runId: this.runId, position, kind: 'wait', fireAt: until, attempt: from } });
-          })();
-          this.hold(registered);
-          await registered;
-        }
-        const found = await this.env.waits.wait({ type, after: from, accept, until, cancellation: this.cancellation });
-        if (found === 'timeout') {
-          const error = new EventWaitTimeoutError(what, timeoutMs ?? 0);
-          const failure = JSON.stringify(recordError(error));
-          this.write({
-            journal: [this.entry(position, kind, name, false, failure, 1, startedAt)],
-            clearTimer: position,
-          });
-          throw error;
-        }
-        const result = { seq: found.seq, event: toCloudEvent(found) };
-        this.write({
-          journal: [this.entry(position, kind, name, true, JSON.stringify(result), 1, startedAt)],
-          clearTimer: position,
-        });
-        return result;
-      } finally {
-        this.sleeps--;
-      }
-    } finally {
-      this.callSettled();
-    }
   }
 
   private now(): number {

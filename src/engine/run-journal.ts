@@ -1,16 +1,20 @@
 /**
  * The bookkeeping every live run needs, apart from what its calls do: its journal (recorded
  * outcomes by position, and what replay expects of them), its writes to the store and their
- * durability, its status, and the calls it has in flight. LiveRun (live-run.ts) builds the
- * workflow context on top of it.
+ * durability, its status, the calls it has in flight, and the durable wait for an event that
+ * ctx.waitForEvent and ctx.waitForSignal share. LiveRun (live-run.ts) builds the workflow
+ * context on top of it.
  */
-import type { CloudEvent } from '../bus/cloud-event.js';
+import { type CloudEvent, toCloudEvent } from '../bus/cloud-event.js';
 import type { EventContract } from '../contracts/event-contract.js';
-import { NonDeterminismError, type RunCancelledError, StepFailedError } from '../core/errors.js';
+import { type Duration, toMs } from '../core/duration.js';
+import { EventWaitTimeoutError, NonDeterminismError, type RunCancelledError, StepFailedError } from '../core/errors.js';
 import { childLogger, type Logger } from '../core/logger.js';
-import { decode, type RecordedError, reviveError } from '../core/serialize.js';
+import { decode, type RecordedError, recordError, reviveError } from '../core/serialize.js';
 import type { WorkflowDefinition } from '../core/types.js';
+import type { EventRecord } from '../store/event-log.js';
 import type { JournalEntry, JournalKind, RunStatus, Store, TimerRecord, Transition } from '../store/store.js';
+import type { Cancellation } from './cancellation.js';
 import type { Cause, PublishOptions } from './event-envelope.js';
 import type { EventWaits } from './event-waits.js';
 import type { TuttiEvents } from './events.js';
@@ -141,6 +145,72 @@ export abstract class RunJournal {
     };
     promise.then(release, release);
     promise.then(this.written, this.writeRefused);
+  }
+
+  /**
+   * A durable wait for an event: its start position in the log and its deadline are kept as a
+   * timer, so a resumed run looks again from the same position; the event found (or the timeout)
+   * is journaled, so a replay returns it without looking.
+   */
+  protected async awaitEvent(
+    kind: 'event' | 'signal',
+    name: string,
+    type: string,
+    after: number | undefined,
+    accept: (record: EventRecord) => boolean,
+    timeout: Duration | undefined,
+    what: string,
+    cancellation: Cancellation,
+  ): Promise<{ seq: number; event: CloudEvent }> {
+    this.inflight++;
+    try {
+      const call = kind === 'event' ? 'ctx.waitForEvent' : 'ctx.waitForSignal';
+      const timeoutMs = timeout === undefined ? undefined : toMs(timeout, `${call}: timeout`);
+      const position = this.next++;
+      const recorded = this.journal.get(position);
+      if (recorded) {
+        this.expect(position, recorded, kind, name);
+        if (!recorded.ok) throw reviveError(JSON.parse(recorded.output as string) as RecordedError);
+        return JSON.parse(recorded.output as string) as { seq: number; event: CloudEvent };
+      }
+      this.throwIfStopped();
+      const startedAt = this.env.clock();
+      const restored = this.timers.get(position);
+      let from = restored?.attempt ?? after ?? 0;
+      const until = restored?.fireAt ?? (timeoutMs === undefined ? Number.MAX_SAFE_INTEGER : startedAt + timeoutMs);
+      this.sleeps++;
+      try {
+        if (!restored) {
+          // Held as a write: a step after this call waits until the wait's start is durable.
+          const registered = (async () => {
+            if (after === undefined) from = await this.env.store.lastSeq();
+            await this.write({ setTimer: { runId: this.runId, position, kind: 'wait', fireAt: until, attempt: from } });
+          })();
+          this.hold(registered);
+          await registered;
+        }
+        const found = await this.env.waits.wait({ type, after: from, accept, until, cancellation });
+        if (found === 'timeout') {
+          const error = new EventWaitTimeoutError(what, timeoutMs ?? 0);
+          const failure = JSON.stringify(recordError(error));
+          this.write({
+            journal: [this.entry(position, kind, name, false, failure, 1, startedAt)],
+            clearTimer: position,
+          });
+          throw error;
+        }
+        const result = { seq: found.seq, event: toCloudEvent(found) };
+        this.write({
+          journal: [this.entry(position, kind, name, true, JSON.stringify(result), 1, startedAt)],
+          clearTimer: position,
+        });
+        return result;
+      } finally {
+        this.sleeps--;
+      }
+    } finally {
+      this.callSettled();
+    }
   }
 
   /** Resolves when every write issued so far is durable (writes of a run land in order). */
