@@ -386,7 +386,8 @@ export class Dispatcher {
     this.commitScheduled = true;
     setImmediate(() => {
       this.commitScheduled = false;
-      if (!this.committing) void this.commit();
+      // After stop() the last commit has been made (and the store may be closed).
+      if (!this.committing && !this.stopped) void this.commit();
     });
   }
 

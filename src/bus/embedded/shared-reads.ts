@@ -39,23 +39,33 @@ export class SharedReads {
       this.windows.set(type, { from: after, to: records.at(-1)?.seq ?? after, records });
       return records;
     }
-    const found = slice(window, after, limit);
-    if (found.length === limit) return found;
-    // The window ends before the limit: read on from its end, once for everyone.
-    let extending = this.extending.get(type);
-    if (!extending) {
-      const end = window.to;
-      extending = this.log.readEvents({ after: end, types: [type], limit }).then((more) => {
-        const current = this.windows.get(type);
-        if (current && current.to === end && more.length > 0) this.extend(type, current, more);
-      });
-      const forget = () => this.extending.delete(type);
-      extending.then(forget, forget);
-      this.extending.set(type, extending);
+    // Serve from the window; past its end, read on from the store once for everyone. A short
+    // answer must come from a store read made after this call began: callers take a short
+    // answer to mean "nothing more yet" (a read someone started earlier may have missed events).
+    let own = false;
+    for (;;) {
+      window = this.windows.get(type);
+      if (!window || after < window.from || after > window.to) return this.log.readEvents(query);
+      const found = slice(window, after, limit);
+      if (found.length === limit || own) return found;
+      let extending = this.extending.get(type);
+      if (!extending) {
+        own = true;
+        extending = this.extendFrom(type, window.to, limit);
+      }
+      await extending;
     }
-    await extending;
-    window = this.windows.get(type);
-    return window && after >= window.from && after <= window.to ? slice(window, after, limit) : found;
+  }
+
+  private extendFrom(type: string, end: number, limit: number): Promise<void> {
+    const extending = this.log.readEvents({ after: end, types: [type], limit }).then((more) => {
+      const current = this.windows.get(type);
+      if (current && current.to === end && more.length > 0) this.extend(type, current, more);
+    });
+    const forget = () => this.extending.delete(type);
+    extending.then(forget, forget);
+    this.extending.set(type, extending);
+    return extending;
   }
 
   private extend(type: string, window: Window, more: EventRecord[]): void {

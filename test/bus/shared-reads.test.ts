@@ -1,0 +1,66 @@
+/** SharedReads: subscriptions of one bus read each row of the log once, and a short answer is never stale. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { SharedReads } from '../../src/bus/embedded/shared-reads.js';
+import type { EventQuery } from '../../src/store/event-log.js';
+import { createMemoryStore } from '../../src/store/memory/index.js';
+import { newEvent } from '../conformance/store-fixtures.js';
+
+/** A memory store that counts reads; while `gate.hold` is set, a read runs at once but answers only once released. */
+function countingStore() {
+  const store = createMemoryStore();
+  const reads: EventQuery[] = [];
+  const gate: { hold?: Promise<void> } = {};
+  const readEvents = store.readEvents.bind(store);
+  store.readEvents = (query) => {
+    reads.push(query);
+    const answer = readEvents(query);
+    return gate.hold ? gate.hold.then(() => answer) : answer;
+  };
+  return { store, reads, gate };
+}
+
+test('two subscriptions reading the same range read the store once', async () => {
+  const { store, reads } = countingStore();
+  await store.publish(Array.from({ length: 300 }, (_, i) => newEvent(`e-${i}`)));
+  const shared = new SharedReads(store, 1_000);
+  const a = await shared.readEvents({ after: 0, types: ['order.placed'], limit: 200 });
+  const b = await shared.readEvents({ after: 0, types: ['order.placed'], limit: 200 });
+  assert.deepEqual(
+    b.map((e) => e.seq),
+    a.map((e) => e.seq),
+  );
+  assert.equal(reads.length, 1);
+  const [c, d] = await Promise.all([
+    shared.readEvents({ after: 200, types: ['order.placed'], limit: 200 }),
+    shared.readEvents({ after: 200, types: ['order.placed'], limit: 200 }),
+  ]);
+  assert.equal(c.length, 100);
+  assert.equal(d.length, 100);
+  await store.close();
+});
+
+test('a short answer is never older than the call: events published after another read began are seen', async () => {
+  const { store, gate } = countingStore();
+  await store.publish([newEvent('e-1')]);
+  const shared = new SharedReads(store, 1_000);
+  await shared.readEvents({ after: 0, types: ['order.placed'], limit: 10 });
+  // A reads past the end (nothing there yet) and its answer is held back; then e-2 is
+  // published and B asks: B must not settle for A's empty read.
+  let release = () => {};
+  gate.hold = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const first = shared.readEvents({ after: 1, types: ['order.placed'], limit: 10 });
+  await store.publish([newEvent('e-2')]);
+  const asked = shared.readEvents({ after: 1, types: ['order.placed'], limit: 10 });
+  gate.hold = undefined;
+  release();
+  const second = await asked;
+  assert.deepEqual(await first, [], "A's own answer was right when it read");
+  assert.deepEqual(
+    second.map((e) => e.id),
+    ['e-2'],
+  );
+  await store.close();
+});
