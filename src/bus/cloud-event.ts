@@ -31,6 +31,17 @@ export interface CloudEvent<T = unknown> {
 
 const EXTENSIONS = ['traceparent', 'correlationid', 'causationid', 'dataversion'] as const;
 
+/**
+ * The JSON text of an envelope's data, when whoever built the envelope has serialized it already
+ * (validating it for publish does): toNewEvent then does not serialize it a second time.
+ */
+const encodedData = new WeakMap<CloudEvent, string>();
+
+/** Records that `json` is the JSON text of `event.data` (the envelope must not change afterwards). */
+export function rememberEncodedData(event: CloudEvent, json: string): void {
+  encodedData.set(event, json);
+}
+
 /** The log record of an envelope (data and extensions as JSON text). */
 export function toNewEvent(event: CloudEvent): NewEvent {
   let extensions: Record<string, unknown> | undefined;
@@ -45,7 +56,7 @@ export function toNewEvent(event: CloudEvent): NewEvent {
     source: event.source,
     subject: event.subject ?? null,
     time: Date.parse(event.time),
-    data: event.data === undefined ? null : JSON.stringify(event.data),
+    data: event.data === undefined ? null : (encodedData.get(event) ?? JSON.stringify(event.data)),
     extensions: extensions ? JSON.stringify(extensions) : null,
   };
 }

@@ -3,14 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { type CloudEvent, toCloudEvent, toNewEvent } from '../bus/cloud-event.js';
+import { EVENT_TYPE } from '../contracts/event-contract.js';
 import { ConfigError } from '../core/errors.js';
 import type { EventRecord } from '../store/event-log.js';
 import type { Store } from '../store/store.js';
 import { DB_HELP, type DbOption, iso, parseCount, parseList, print, truncate, withStore } from './common.js';
 import { TableStream } from './table.js';
 
-/** The rule defineEvent applies to a type (src/contracts/event-contract.ts). */
-const EVENT_TYPE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** Events read from the log per query. */
 const PAGE = 1000;
 /** How often --follow looks for new events. */

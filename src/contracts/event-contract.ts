@@ -33,7 +33,8 @@ export interface EventContractOptions {
   version?: number;
 }
 
-const EVENT_TYPE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** What an event type (and a signal name) may be: letters, digits, '.', '-', '_', starting with a letter or digit. */
+export const EVENT_TYPE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /**
  * Declares an event type and the JSON Schema of its data.

@@ -5,7 +5,7 @@
  * invalid reaches the log. Causality travels in the extension attributes.
  */
 import { randomUUID } from 'node:crypto';
-import type { CloudEvent } from '../bus/cloud-event.js';
+import { type CloudEvent, rememberEncodedData } from '../bus/cloud-event.js';
 import type { EventContract } from '../contracts/event-contract.js';
 import { EventTooLargeError } from '../core/errors.js';
 import { encode } from '../core/serialize.js';
@@ -56,6 +56,7 @@ export class EnvelopeFactory {
     if (cause) event.causationid = cause.causationId;
     const traceparent = options.traceparent ?? cause?.traceparent;
     if (traceparent !== undefined) event.traceparent = traceparent;
+    if (encoded.json !== undefined) rememberEncodedData(event, encoded.json);
     return event;
   }
 }

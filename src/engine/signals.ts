@@ -7,13 +7,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CloudEvent } from '../bus/cloud-event.js';
+import { EVENT_TYPE } from '../contracts/event-contract.js';
 import { ConfigError } from '../core/errors.js';
 import { encode } from '../core/serialize.js';
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
 export function signalType(name: string): string {
-  if (typeof name !== 'string' || !NAME.test(name)) {
+  if (typeof name !== 'string' || !EVENT_TYPE.test(name)) {
     throw new ConfigError(
       `signal name: must be letters, digits, '.', '-' or '_', starting with a letter or digit (e.g. 'approve'); got ${JSON.stringify(name)}`,
     );

@@ -136,6 +136,9 @@ export async function createTutti(options: TuttiOptions = {}): Promise<Tutti> {
     typeof options.store === 'object' ? options.store : await openStore(options.store ?? 'sqlite:./tutti.db');
   const waits = new EventWaits(store, 500, Date.now);
   const bus = options.bus ?? createEmbeddedBus(store, { logger, appended: (types) => waits.notify(types) });
+  // The embedded bus made here tells the waits of every event it appends; a bus passed in does
+  // not know them, so the engine tells them of what it publishes itself.
+  const notifyWaits = options.bus ? (types: Iterable<string>) => waits.notify(types) : () => {};
   const envelopes = new EnvelopeFactory(options.source ?? '/tutti', maxEventBytes, Date.now);
   const engine = new Engine(
     store,
@@ -143,6 +146,7 @@ export async function createTutti(options: TuttiOptions = {}): Promise<Tutti> {
     logger,
     durability,
     waits,
+    notifyWaits,
     options.source ?? '/tutti',
     (start) => new EventRuntime(bus, contracts, envelopes, start),
   );
@@ -165,6 +169,7 @@ class Engine implements Tutti {
     private readonly logger: Logger,
     durability: Durability,
     private readonly waits: EventWaits,
+    private readonly notifyWaits: (types: Iterable<string>) => void,
     private readonly source: string,
     events: (start: StartRun) => EventRuntime,
   ) {
@@ -186,7 +191,7 @@ class Engine implements Tutti {
       envelope: (contract, data, options, cause) => this.eventRuntime.envelope(contract, data, options, cause),
       appended: (types) => {
         this.eventRuntime.bus.appended(types);
-        waits.notify(types);
+        notifyWaits(types);
       },
       waits,
     };
@@ -199,7 +204,7 @@ class Engine implements Tutti {
   async publish<T>(contract: EventContract<T>, data: T, options?: PublishOptions): Promise<Published> {
     if (this.closed) throw new StoreClosedError();
     const published = await this.eventRuntime.publish(contract, data, options);
-    this.waits.notify([contract.type]);
+    this.notifyWaits([contract.type]);
     return published;
   }
 
@@ -207,7 +212,7 @@ class Engine implements Tutti {
     if (this.closed) throw new StoreClosedError();
     const event = signalEvent(runId, name, data, this.source, Date.now());
     const [result] = await this.eventRuntime.bus.publish([event]);
-    this.waits.notify([event.type]);
+    this.notifyWaits([event.type]);
     return { id: event.id, seq: result?.seq as number };
   }
 
