@@ -28,7 +28,8 @@ export interface Delivery {
   seq: number;
   /** 1 for the first delivery, 2 for the first retry... */
   attempt: number;
-  event: CloudEvent;
+  /** Read-only (frozen, data and all): transports may hand one decoded event to several subscriptions. */
+  readonly event: CloudEvent;
   /** Aborted when the delivery times out or the subscription stops. */
   readonly signal: AbortSignal;
   /**

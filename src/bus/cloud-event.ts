@@ -55,7 +55,7 @@ export function toNewEvent(event: CloudEvent): NewEvent {
     type: event.type,
     source: event.source,
     subject: event.subject ?? null,
-    time: Date.parse(event.time),
+    time: epochMs(event.time),
     data: event.data === undefined ? null : (encodedData.get(event) ?? JSON.stringify(event.data)),
     extensions: extensions ? JSON.stringify(extensions) : null,
   };
@@ -68,11 +68,57 @@ export function toCloudEvent<T = unknown>(record: EventRecord): CloudEvent<T> {
     id: record.id,
     source: record.source,
     type: record.type,
-    time: new Date(record.time).toISOString(),
+    time: isoTime(record.time),
     datacontenttype: 'application/json',
   };
   if (record.subject !== null) event.subject = record.subject;
   if (record.data !== null) event.data = JSON.parse(record.data) as T;
   if (record.extensions !== null) Object.assign(event, JSON.parse(record.extensions));
   return event;
+}
+
+// Events come in bursts stamped with the same millisecond: converting a time costs more than
+// the rest of an envelope, so the last conversion each way is kept.
+let lastIsoMs = Number.NaN;
+let lastIso = '';
+let lastText = '';
+let lastTextMs = Number.NaN;
+
+/** `new Date(ms).toISOString()`, remembering the last answer. */
+export function isoTime(ms: number): string {
+  if (ms !== lastIsoMs) {
+    lastIso = new Date(ms).toISOString();
+    lastIsoMs = ms;
+  }
+  return lastIso;
+}
+
+function epochMs(text: string): number {
+  if (text !== lastText) {
+    lastTextMs = Date.parse(text);
+    lastText = text;
+  }
+  return lastTextMs;
+}
+
+/** A record's delivered envelope, kept on the record: the subscriptions of a bus share records. */
+const DELIVERED = Symbol('delivered envelope');
+
+/**
+ * The envelope delivered for a log record: decoded once however many subscriptions receive it,
+ * so it is frozen, data and all (a handler that changed it would change it for the others).
+ */
+export function deliveredEnvelope(record: EventRecord & { [DELIVERED]?: CloudEvent }): CloudEvent {
+  let event = record[DELIVERED];
+  if (event === undefined) {
+    event = deepFreeze(toCloudEvent(record));
+    record[DELIVERED] = event;
+  }
+  return event;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  for (const key in value) deepFreeze(value[key]);
+  return Object.freeze(value);
 }

@@ -5,7 +5,7 @@
  * invalid reaches the log. Causality travels in the extension attributes.
  */
 import { randomUUID } from 'node:crypto';
-import { type CloudEvent, rememberEncodedData } from '../bus/cloud-event.js';
+import { type CloudEvent, isoTime, rememberEncodedData } from '../bus/cloud-event.js';
 import type { EventContract } from '../contracts/event-contract.js';
 import { EventTooLargeError } from '../core/errors.js';
 import { encode } from '../core/serialize.js';
@@ -46,7 +46,7 @@ export class EnvelopeFactory {
       id,
       source: this.source,
       type: contract.type,
-      time: new Date(this.clock()).toISOString(),
+      time: isoTime(this.clock()),
       datacontenttype: 'application/json',
       data: encoded.value as T,
       correlationid: options.correlationId ?? cause?.correlationId ?? id,

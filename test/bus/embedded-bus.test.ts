@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createEmbeddedBus } from '../../src/bus/index.js';
+import { createEmbeddedBus, type Delivery } from '../../src/bus/index.js';
 import { createMemoryStore } from '../../src/store/memory/index.js';
 import { event } from '../conformance/bus.case.js';
 
@@ -26,6 +26,34 @@ test('a handler that returns at once works through a long backlog without deepen
     });
     await sub.idle();
     assert.equal(delivered, 60_000);
+  } finally {
+    await bus.close();
+    await store.close();
+  }
+});
+
+test('subscriptions share one decoded event, frozen so that no handler can change it for the others', async () => {
+  const store = createMemoryStore();
+  const bus = createEmbeddedBus(store);
+  try {
+    const seen: Delivery['event'][] = [];
+    const handler = (delivery: Delivery) => {
+      seen.push(delivery.event);
+      assert.throws(() => {
+        (delivery.event.data as { n: number }).n = 99;
+      }, TypeError);
+      assert.throws(() => {
+        delivery.event.subject = 'other';
+      }, TypeError);
+    };
+    const subs = await Promise.all(
+      ['billing', 'audit'].map((name) => bus.subscribe({ name, types: ['order.placed'], handler })),
+    );
+    await bus.publish([event('order.placed', 'k-1', { n: 7 })]);
+    await Promise.all(subs.map((sub) => sub.idle()));
+    assert.equal(seen.length, 2);
+    assert.equal(seen[0], seen[1], 'decoded once');
+    assert.deepEqual(seen[0]?.data, { n: 7 });
   } finally {
     await bus.close();
     await store.close();

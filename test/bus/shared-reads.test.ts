@@ -64,3 +64,68 @@ test('a short answer is never older than the call: events published after anothe
   );
   await store.close();
 });
+
+/** The records a publish through the bus hands to SharedReads: the events with their seqs. */
+async function publishThrough(shared: SharedReads, store: ReturnType<typeof createMemoryStore>, ids: string[]) {
+  const events = ids.map((id) => newEvent(id));
+  const results = await store.publish(events);
+  shared.appended(events.map((event, i) => ({ seq: (results[i] as { seq: number }).seq, ...event })));
+}
+
+test('events appended through the bus are served without reading them back', async () => {
+  const { store, reads } = countingStore();
+  const shared = new SharedReads(store, 1_000);
+  assert.deepEqual(await shared.readEvents({ after: 0, types: ['order.placed'], limit: 10 }), []);
+  await publishThrough(shared, store, ['e-1', 'e-2', 'e-3']);
+  reads.length = 0;
+  const found = await shared.readEvents({ after: 0, types: ['order.placed'], limit: 3 });
+  assert.deepEqual(
+    found.map((e) => e.id),
+    ['e-1', 'e-2', 'e-3'],
+  );
+  assert.equal(reads.length, 0, 'a full answer from the appended records');
+  await store.close();
+});
+
+test('an event appended elsewhere leaves a gap that is read from the store, never skipped', async () => {
+  const { store, reads } = countingStore();
+  const shared = new SharedReads(store, 1_000);
+  await shared.readEvents({ after: 0, types: ['order.placed'], limit: 10 });
+  await publishThrough(shared, store, ['e-1']);
+  // Another process (or an outbox) appends e-2: this bus never hears of it.
+  await store.publish([newEvent('e-2')]);
+  await publishThrough(shared, store, ['e-3']);
+  reads.length = 0;
+  const found = await shared.readEvents({ after: 0, types: ['order.placed'], limit: 10 });
+  assert.deepEqual(
+    found.map((e) => e.id),
+    ['e-1', 'e-2', 'e-3'],
+  );
+  assert.equal(reads.length, 1, 'the gap was filled from the store');
+  await store.close();
+});
+
+test('appended events of another type move the window on without records, and seqs with gaps are ignored', async () => {
+  const { store, reads } = countingStore();
+  const shared = new SharedReads(store, 1_000);
+  await shared.readEvents({ after: 0, types: ['order.placed'], limit: 10 });
+  const other = [newEvent('s-1', { type: 'order.shipped' }), newEvent('s-2', { type: 'order.shipped' })];
+  const results = await store.publish(other);
+  shared.appended(other.map((event, i) => ({ seq: (results[i] as { seq: number }).seq, ...event })));
+  await publishThrough(shared, store, ['e-1']);
+  reads.length = 0;
+  assert.deepEqual(
+    (await shared.readEvents({ after: 0, types: ['order.placed'], limit: 1 })).map((e) => e.id),
+    ['e-1'],
+  );
+  assert.equal(reads.length, 0);
+  // Records whose seqs skip one cannot be trusted to be all there is: they are left to the store.
+  const skipping = [
+    { seq: 4, ...newEvent('x-1') },
+    { seq: 6, ...newEvent('x-2') },
+  ];
+  shared.appended(skipping);
+  const after = await shared.readEvents({ after: 3, types: ['order.placed'], limit: 10 });
+  assert.deepEqual(after, [], 'the made-up records were not taken');
+  await store.close();
+});

@@ -26,7 +26,7 @@ import type {
   ParkedState,
 } from '../../store/event-log.js';
 import type { Delivery, DeliveryHandler } from '../bus.js';
-import { toCloudEvent, toNewEvent } from '../cloud-event.js';
+import { type CloudEvent, deliveredEnvelope, toNewEvent } from '../cloud-event.js';
 import { KeyQueues } from './key-queues.js';
 
 export interface DispatcherSettings {
@@ -65,8 +65,38 @@ interface Entry {
   timer: NodeJS.Timeout | undefined;
   /** For its parked row: when a retry is due. */
   nextAt: number | null;
+  /** The attempt in flight: a completion of any other (one that timed out) is ignored. */
+  current: AttemptDelivery | undefined;
   /** What the handler published during the current attempt: lands with the acknowledgement. */
   outbox: NewEvent[] | undefined;
+}
+
+/** What a handler receives: one small object per attempt (its methods on the prototype). */
+class AttemptDelivery implements Delivery {
+  readonly seq: number;
+  readonly attempt: number;
+  readonly #entry: Entry;
+
+  constructor(
+    readonly subscription: string,
+    entry: Entry,
+    readonly event: CloudEvent,
+  ) {
+    this.seq = entry.seq;
+    this.attempt = entry.attempts;
+    this.#entry = entry;
+  }
+
+  get signal(): AbortSignal {
+    this.#entry.controller ??= new AbortController();
+    return this.#entry.controller.signal;
+  }
+
+  publish(events: readonly CloudEvent[]): void {
+    if (this.#entry.current !== this) return; // a late call from an attempt that timed out
+    this.#entry.outbox ??= [];
+    for (const event of events) this.#entry.outbox.push(toNewEvent(event));
+  }
 }
 
 export class Dispatcher {
@@ -252,40 +282,27 @@ export class Dispatcher {
     entry.startedAt = this.settings.clock();
     entry.controller = undefined;
     entry.outbox = undefined;
+    const delivery = new AttemptDelivery(this.settings.name, entry, deliveredEnvelope(entry.record));
+    entry.current = delivery;
     this.inFlight.add(entry);
-    const attempt = entry.attempts;
-    const delivery: Delivery = {
-      subscription: this.settings.name,
-      seq: entry.seq,
-      attempt,
-      event: toCloudEvent(entry.record),
-      get signal() {
-        entry.controller ??= new AbortController();
-        return entry.controller.signal;
-      },
-      publish: (events) => {
-        if (entry.attempts !== attempt || !this.inFlight.has(entry)) return; // a late call from an attempt that timed out
-        entry.outbox ??= [];
-        for (const event of events) entry.outbox.push(toNewEvent(event));
-      },
-    };
     let result: Promise<void> | void;
     try {
       result = this.settings.handler(delivery);
     } catch (error) {
-      this.failed(entry, attempt, error);
+      this.failed(entry, delivery, error);
       return;
     }
     if (result && typeof result.then === 'function') {
       result.then(
-        () => this.succeeded(entry, attempt),
-        (error) => this.failed(entry, attempt, error),
+        () => this.succeeded(entry, delivery),
+        (error) => this.failed(entry, delivery, error),
       );
-    } else this.succeeded(entry, attempt);
+    } else this.succeeded(entry, delivery);
   }
 
-  private succeeded(entry: Entry, attempt: number): void {
-    if (!this.current(entry, attempt)) return;
+  private succeeded(entry: Entry, delivery: AttemptDelivery): void {
+    if (this.stopped || entry.current !== delivery) return;
+    entry.current = undefined;
     this.inFlight.delete(entry);
     this.acked.add(entry.seq);
     this.unsettled.delete(entry.seq);
@@ -306,8 +323,9 @@ export class Dispatcher {
     this.afterSettle();
   }
 
-  private failed(entry: Entry, attempt: number, error: unknown): void {
-    if (!this.current(entry, attempt)) return;
+  private failed(entry: Entry, delivery: AttemptDelivery | undefined, error: unknown): void {
+    if (this.stopped || entry.current !== delivery) return;
+    entry.current = undefined;
     this.inFlight.delete(entry);
     const now = this.settings.clock();
     entry.error = JSON.stringify(recordError(error));
@@ -339,11 +357,6 @@ export class Dispatcher {
     this.afterSettle();
   }
 
-  /** Whether a completion belongs to the entry's current attempt (not one that timed out). */
-  private current(entry: Entry, attempt: number): boolean {
-    return !this.stopped && this.inFlight.has(entry) && entry.attempts === attempt;
-  }
-
   private scheduleAttempt(entry: Entry, at: number): void {
     const delay = Math.max(0, at - this.settings.clock());
     entry.timer = setTimeout(() => {
@@ -359,7 +372,7 @@ export class Dispatcher {
       if (entry.startedAt > deadline) continue;
       const error = new DeliveryTimeoutError(this.settings.name, entry.seq, this.settings.timeoutMs);
       entry.controller?.abort(error);
-      this.failed(entry, entry.attempts, error);
+      this.failed(entry, entry.current, error);
     }
   }
 
@@ -483,6 +496,7 @@ function newEntry(record: EventRecord, attempts: number, parked: ParkedState | u
     controller: undefined,
     timer: undefined,
     nextAt: null,
+    current: undefined,
     outbox: undefined,
   };
 }

@@ -8,7 +8,14 @@ import { type Duration, toMs } from '../../core/duration.js';
 import { ConfigError, DuplicateNameError } from '../../core/errors.js';
 import { type Logger, silentLogger } from '../../core/logger.js';
 import { DEFAULT_RETRY, resolveRetry } from '../../core/retry-policy.js';
-import type { DeadLetterQuery, EventLog, ParkedEvent, PublishResult } from '../../store/event-log.js';
+import type {
+  DeadLetterQuery,
+  EventLog,
+  EventRecord,
+  NewEvent,
+  ParkedEvent,
+  PublishResult,
+} from '../../store/event-log.js';
 import type { Bus, BusSubscription, ReplayFrom, SubscribeOptions } from '../bus.js';
 import { type CloudEvent, toNewEvent } from '../cloud-event.js';
 import { Dispatcher, type DispatcherSettings } from './dispatcher.js';
@@ -67,7 +74,14 @@ class EmbeddedBus implements Bus {
   }
 
   async publish(events: readonly CloudEvent[]): Promise<PublishResult[]> {
-    const results = await this.log.publish(events.map(toNewEvent));
+    const appended = events.map(toNewEvent);
+    const results = await this.log.publish(appended);
+    // Our subscriptions take these from memory rather than read them back (see SharedReads).
+    const records: EventRecord[] = [];
+    results.forEach(({ seq, created }, i) => {
+      if (created) records.push({ seq, ...(appended[i] as NewEvent) });
+    });
+    this.reads.appended(records);
     this.wake(new Set(events.map((event) => event.type)));
     return results;
   }

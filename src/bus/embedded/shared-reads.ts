@@ -4,12 +4,19 @@
  * once per subscription was the largest cost of delivery (turning rows into objects). So reads
  * of one type go through a window of the newest records of that type: a subscription that asks
  * for a range the window covers gets it from memory, and what is read from the store for one
- * subscription stays there for the next. Records are shared: nobody may change them (the
- * dispatcher builds a fresh envelope for each delivery).
+ * subscription stays there for the next.
+ *
+ * Events this bus published itself need not be read back at all: once their append has
+ * committed, `appended` adds them to the windows, provided nothing unknown can sit between a
+ * window's end and them (their seqs follow on without a gap; the log's seqs increase in commit
+ * order). Anything else, such as events of other processes or of outboxes, leaves a gap that
+ * the next read fills from the store.
+ *
+ * Records are shared: nobody may change them (envelopes are built from them, see cloud-event.ts).
  */
 import type { EventLog, EventQuery, EventRecord } from '../../store/event-log.js';
 
-/** Records of one type with every seq in (from, to] of that type, ascending. */
+/** Every record of one type with seq in (from, to], ascending: `to` may lie past the last record. */
 interface Window {
   from: number;
   to: number;
@@ -19,7 +26,7 @@ interface Window {
 export class SharedReads {
   private readonly windows = new Map<string, Window>();
   /** A read past the end of a type's window in progress: others wait for it rather than read the same rows. */
-  private readonly extending = new Map<string, Promise<void>>();
+  private readonly extending = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly log: EventLog,
@@ -53,14 +60,42 @@ export class SharedReads {
         own = true;
         extending = this.extendFrom(type, window.to, limit);
       }
-      await extending;
+      // A read whose answer could not be merged (the window moved elsewhere) proves nothing.
+      if (!(await extending)) own = false;
     }
   }
 
-  private extendFrom(type: string, end: number, limit: number): Promise<void> {
+  /**
+   * Events this bus appended, in seq order, once durable: they join the windows they follow on
+   * from, so no subscription reads them back from the store.
+   */
+  appended(records: readonly EventRecord[]): void {
+    const first = records[0]?.seq;
+    if (first === undefined) return;
+    const last = first + records.length - 1;
+    // Seqs with a gap among them belong to someone else too: leave them to store reads.
+    if ((records.at(-1) as EventRecord).seq !== last) return;
+    for (const [type, window] of this.windows) {
+      if (window.to < first - 1 || window.to >= last) continue;
+      const more = records.filter((record) => record.type === type && record.seq > window.to);
+      this.merge(type, window, more, last);
+    }
+  }
+
+  /** Reads on from the store past `end`; resolves to whether the answer joined the window. */
+  private extendFrom(type: string, end: number, limit: number): Promise<boolean> {
     const extending = this.log.readEvents({ after: end, types: [type], limit }).then((more) => {
       const current = this.windows.get(type);
-      if (current && current.to === end && more.length > 0) this.extend(type, current, more);
+      // The window may have grown meanwhile (appends): the two overlap and their union holds.
+      if (!current || end < current.from || end > current.to) return false;
+      const to = Math.max(current.to, more.at(-1)?.seq ?? end);
+      this.merge(
+        type,
+        current,
+        more.filter((record) => record.seq > current.to),
+        to,
+      );
+      return true;
     });
     const forget = () => this.extending.delete(type);
     extending.then(forget, forget);
@@ -68,19 +103,16 @@ export class SharedReads {
     return extending;
   }
 
-  private extend(type: string, window: Window, more: EventRecord[]): void {
-    const records = window.records.concat(more);
+  /** Adds `more` (of the type, seqs past the window's end) and moves the end to `to`, keeping `capacity` records. */
+  private merge(type: string, window: Window, more: EventRecord[], to: number): void {
+    const records = more.length > 0 ? window.records.concat(more) : window.records;
     let from = window.from;
     let start = 0;
     if (records.length > this.capacity) {
       start = records.length - this.capacity;
       from = (records[start - 1] as EventRecord).seq;
     }
-    this.windows.set(type, {
-      from,
-      to: (more.at(-1) as EventRecord).seq,
-      records: start > 0 ? records.slice(start) : records,
-    });
+    this.windows.set(type, { from, to, records: start > 0 ? records.slice(start) : records });
   }
 }
 
