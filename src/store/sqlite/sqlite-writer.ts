@@ -63,8 +63,10 @@ export function threadWriter(options: ResolvedSqliteStoreOptions, translate: Tra
 /**
  * Small batches while the thread is idle run inline: a lone commit then skips the two thread
  * hops (~0.1 ms here, a third of an fsync), which is what sequential latency pays. Under load a
- * batch is in flight or large, and the thread takes it. Order holds: a batch runs inline only
- * when every batch before it has landed.
+ * batch is in flight or large, and the thread takes it. Acknowledgements of deliveries always go
+ * to the thread: nobody waits on them, and a bus acknowledges often, so inline they would keep
+ * this thread in fsyncs while it should deliver. Order holds: a batch runs inline only when
+ * every batch before it has landed.
  */
 export function adaptiveWriter(inline: SqliteWriter, thread: SqliteWriter, inlineMaxBatch: number): SqliteWriter {
   let inFlight = 0;
@@ -73,7 +75,7 @@ export function adaptiveWriter(inline: SqliteWriter, thread: SqliteWriter, inlin
   };
   return {
     call(op, ...args) {
-      const small = op !== 'applyBatch' || rows(args[0] as readonly Write[]) <= inlineMaxBatch;
+      const small = op !== 'applyBatch' || inlineable(args[0] as readonly Write[], inlineMaxBatch);
       if (inFlight === 0 && small) return inline.call(op, ...args);
       inFlight++;
       const result = thread.call(op, ...args);
@@ -156,16 +158,16 @@ class ThreadWriter implements SqliteWriter {
   }
 }
 
-/** Rows a batch writes, about: a publish of 1,000 events is not a small batch. */
-function rows(batch: readonly Write[]): number {
+/** Whether a batch may run inline: at most `maxRows` rows (about), and no delivery commit. */
+function inlineable(batch: readonly Write[], maxRows: number): boolean {
   let count = 0;
   for (const write of batch) {
     if (write.type === 'publish') count += write.events.length;
     else if (write.type === 'commit') count += 1 + (write.transition.publish?.length ?? 0);
-    else if (write.type === 'deliveries') count += 1 + (write.commit.publish?.length ?? 0);
+    else if (write.type === 'deliveries') return false;
     else count++;
   }
-  return count;
+  return count <= maxRows;
 }
 
 /**
