@@ -42,7 +42,7 @@ function event(type: string, data: unknown, time = new Date().toISOString()): Cl
   counter++;
   return {
     specversion: '1.0',
-    id: `w2-${process.pid}-${counter}`,
+    id: busModule.newEventId(), // as Tutti's own publishes: time-ordered ids
     source: '/bench',
     type,
     subject: `key-${counter % 1000}`,

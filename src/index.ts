@@ -5,6 +5,7 @@
 export type { Bus, BusSubscription, Delivery, DeliveryHandler, ReplayFrom, SubscribeOptions } from './bus/bus.js';
 export type { CloudEvent } from './bus/cloud-event.js';
 export { createEmbeddedBus, type EmbeddedBusOptions } from './bus/embedded/embedded-bus.js';
+export { newEventId } from './bus/event-id.js';
 export {
   checkCompatible,
   defineEvent,

@@ -1,8 +1,8 @@
 /** `tutti events tail|publish`: watch the event log of a SQLite store, and put an event on it by hand. */
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { type CloudEvent, toCloudEvent, toNewEvent } from '../bus/cloud-event.js';
+import { newEventId } from '../bus/event-id.js';
 import { EVENT_TYPE } from '../contracts/event-contract.js';
 import { ConfigError } from '../core/errors.js';
 import type { EventRecord } from '../store/event-log.js';
@@ -94,7 +94,7 @@ function buildEvent(type: string, json: string, options: PublishOptions): CloudE
   }
   if (options.id === '') throw new ConfigError('--id: must not be empty');
   if (options.source === '') throw new ConfigError('--source: must not be empty');
-  const id = options.id ?? randomUUID();
+  const id = options.id ?? newEventId();
   const event: CloudEvent = {
     specversion: '1.0',
     id,

@@ -4,8 +4,8 @@
  * checked to be JSON (naming the path that is not) and within the size limit, so that nothing
  * invalid reaches the log. Causality travels in the extension attributes.
  */
-import { randomUUID } from 'node:crypto';
 import { type CloudEvent, isoTime, rememberEncodedData } from '../bus/cloud-event.js';
+import { newEventId } from '../bus/event-id.js';
 import type { EventContract } from '../contracts/event-contract.js';
 import { EventTooLargeError } from '../core/errors.js';
 import { encode } from '../core/serialize.js';
@@ -40,7 +40,7 @@ export class EnvelopeFactory {
     const encoded = encode(valid, `the data of event '${contract.type}'`);
     const bytes = Buffer.byteLength(encoded.json ?? '');
     if (bytes > this.maxBytes) throw new EventTooLargeError(contract.type, bytes, this.maxBytes);
-    const id = options.id ?? randomUUID();
+    const id = options.id ?? newEventId();
     const event: CloudEvent<T> = {
       specversion: '1.0',
       id,

@@ -5,8 +5,8 @@
  * signals of one name from the start of the log, each once, in order: a signal sent before the
  * run waits for it is not lost.
  */
-import { randomUUID } from 'node:crypto';
 import type { CloudEvent } from '../bus/cloud-event.js';
+import { newEventId } from '../bus/event-id.js';
 import { EVENT_TYPE } from '../contracts/event-contract.js';
 import { ConfigError } from '../core/errors.js';
 import { encode } from '../core/serialize.js';
@@ -23,7 +23,7 @@ export function signalType(name: string): string {
 /** The envelope of a signal to `runId`. */
 export function signalEvent(runId: string, name: string, data: unknown, source: string, now: number): CloudEvent {
   const encoded = encode(data, `the data of signal '${name}'`);
-  const id = randomUUID();
+  const id = newEventId();
   return {
     specversion: '1.0',
     id,

@@ -56,6 +56,15 @@ describe('publishing', () => {
     });
   });
 
+  test('gives events time-ordered ids (UUID v7), which the log indexes at its end', async () => {
+    await withTutti({}, async (tutti) => {
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++) ids.push((await tutti.publish(OrderPlaced, { orderId: `o-${i}`, total: i })).id);
+      for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      assert.deepEqual([...ids].sort(), ids, 'each id sorts after the one before');
+    });
+  });
+
   test('refuses data over maxEventBytes with EventTooLargeError', async () => {
     await withTutti({ maxEventBytes: 64 }, async (tutti) => {
       await assert.rejects(tutti.publish(OrderPlaced, { orderId: 'x'.repeat(100), total: 1 }), {
