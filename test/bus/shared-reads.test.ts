@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SharedReads } from '../../src/bus/embedded/shared-reads.js';
-import type { EventQuery } from '../../src/store/event-log.js';
+import type { EventQuery, NewEvent } from '../../src/store/event-log.js';
 import { createMemoryStore } from '../../src/store/memory/index.js';
 import { newEvent } from '../conformance/store-fixtures.js';
 
@@ -66,8 +66,13 @@ test('a short answer is never older than the call: events published after anothe
 });
 
 /** The records a publish through the bus hands to SharedReads: the events with their seqs. */
-async function publishThrough(shared: SharedReads, store: ReturnType<typeof createMemoryStore>, ids: string[]) {
-  const events = ids.map((id) => newEvent(id));
+async function publishThrough(
+  shared: SharedReads,
+  store: ReturnType<typeof createMemoryStore>,
+  ids: string[],
+  overrides: Partial<NewEvent> = {},
+) {
+  const events = ids.map((id) => newEvent(id, overrides));
   const results = await store.publish(events);
   shared.appended(events.map((event, i) => ({ seq: (results[i] as { seq: number }).seq, ...event })));
 }
@@ -109,9 +114,7 @@ test('appended events of another type move the window on without records, and se
   const { store, reads } = countingStore();
   const shared = new SharedReads(store, 1_000);
   await shared.readEvents({ after: 0, types: ['order.placed'], limit: 10 });
-  const other = [newEvent('s-1', { type: 'order.shipped' }), newEvent('s-2', { type: 'order.shipped' })];
-  const results = await store.publish(other);
-  shared.appended(other.map((event, i) => ({ seq: (results[i] as { seq: number }).seq, ...event })));
+  await publishThrough(shared, store, ['s-1', 's-2'], { type: 'order.shipped' });
   await publishThrough(shared, store, ['e-1']);
   reads.length = 0;
   assert.deepEqual(

@@ -75,9 +75,18 @@ export class SharedReads {
     const last = first + records.length - 1;
     // Seqs with a gap among them belong to someone else too: leave them to store reads.
     if ((records.at(-1) as EventRecord).seq !== last) return;
+    // Split by type once, not once per window: every window moves on, most gain nothing.
+    const byType = new Map<string, EventRecord[]>();
+    for (const record of records) {
+      const ofType = byType.get(record.type);
+      if (ofType) ofType.push(record);
+      else byType.set(record.type, [record]);
+    }
     for (const [type, window] of this.windows) {
       if (window.to < first - 1 || window.to >= last) continue;
-      const more = records.filter((record) => record.type === type && record.seq > window.to);
+      const ofType = byType.get(type) ?? [];
+      // A window that already reaches into the batch (a store read got there first) takes the rest.
+      const more = window.to < first ? ofType : ofType.filter((record) => record.seq > window.to);
       this.merge(type, window, more, last);
     }
   }
