@@ -24,13 +24,15 @@ export class Rejected {
 
 type Apply<Op, R> = (ops: readonly Op[]) => (R | Rejected)[] | Promise<(R | Rejected)[]>;
 
-export interface GroupCommitOptions {
+export interface GroupCommitOptions<Op> {
   /**
-   * Hand a batch over as soon as it holds this many writes, rather than at the end of the turn
+   * Hand a batch over as soon as it weighs this much, rather than at the end of the turn
    * (asynchronous appliers only).
    * @default Infinity
    */
   maxBatch?: number;
+  /** What one write weighs towards `maxBatch`. @default () => 1 */
+  weight?: (op: Op) => number;
 }
 
 interface Waiting<Op, R> {
@@ -41,24 +43,28 @@ interface Waiting<Op, R> {
 
 export class GroupCommit<Op, R> {
   private queue: Waiting<Op, R>[] = [];
+  private queuedWeight = 0;
   private scheduled = false;
   /** The newest batch handed to an asynchronous applier; batches settle in order. */
   private lastInFlight: Promise<void> | undefined;
   private closed = false;
   private readonly maxBatch: number;
+  private readonly weight: ((op: Op) => number) | undefined;
 
   constructor(
     private readonly apply: Apply<Op, R>,
-    options: GroupCommitOptions = {},
+    options: GroupCommitOptions<Op> = {},
   ) {
     this.maxBatch = options.maxBatch ?? Number.POSITIVE_INFINITY;
+    this.weight = options.weight;
   }
 
   submit(op: Op): Promise<R> {
     if (this.closed) return Promise.reject(new StoreClosedError());
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ op, resolve, reject });
-      if (this.queue.length >= this.maxBatch) this.flush();
+      this.queuedWeight += this.weight ? this.weight(op) : 1;
+      if (this.queuedWeight >= this.maxBatch) this.flush();
       else this.schedule();
     });
   }
@@ -89,6 +95,7 @@ export class GroupCommit<Op, R> {
     const batch = this.queue;
     if (batch.length === 0) return;
     this.queue = [];
+    this.queuedWeight = 0;
     let applied: (R | Rejected)[] | Promise<(R | Rejected)[]>;
     try {
       applied = this.apply(batch.map((w) => w.op));

@@ -10,3 +10,14 @@ export type StoreWrite =
 
 /** What each write resolves with. */
 export type StoreWriteResult = CreateRunResult | PublishResult[] | undefined;
+
+/**
+ * Rows a write adds or changes, about: what a batch's cost scales with (a publish of 1,000
+ * events is one write but a thousand rows).
+ */
+export function writeWeight(write: StoreWrite): number {
+  if (write.type === 'publish') return write.events.length;
+  if (write.type === 'commit') return 1 + (write.transition.publish?.length ?? 0);
+  if (write.type === 'deliveries') return 1 + (write.commit.park?.length ?? 0) + (write.commit.publish?.length ?? 0);
+  return 1;
+}

@@ -24,16 +24,16 @@ test('two subscriptions reading the same range read the store once', async () =>
   const { store, reads } = countingStore();
   await store.publish(Array.from({ length: 300 }, (_, i) => newEvent(`e-${i}`)));
   const shared = new SharedReads(store, 1_000);
-  const a = await shared.readEvents({ after: 0, types: ['order.placed'], limit: 200 });
-  const b = await shared.readEvents({ after: 0, types: ['order.placed'], limit: 200 });
+  const a = await records(shared, { after: 0, types: ['order.placed'], limit: 200 });
+  const b = await records(shared, { after: 0, types: ['order.placed'], limit: 200 });
   assert.deepEqual(
     b.map((e) => e.seq),
     a.map((e) => e.seq),
   );
   assert.equal(reads.length, 1);
   const [c, d] = await Promise.all([
-    shared.readEvents({ after: 200, types: ['order.placed'], limit: 200 }),
-    shared.readEvents({ after: 200, types: ['order.placed'], limit: 200 }),
+    records(shared, { after: 200, types: ['order.placed'], limit: 200 }),
+    records(shared, { after: 200, types: ['order.placed'], limit: 200 }),
   ]);
   assert.equal(c.length, 100);
   assert.equal(d.length, 100);
@@ -44,16 +44,16 @@ test('a short answer is never older than the call: events published after anothe
   const { store, gate } = countingStore();
   await store.publish([newEvent('e-1')]);
   const shared = new SharedReads(store, 1_000);
-  await shared.readEvents({ after: 0, types: ['order.placed'], limit: 10 });
+  await records(shared, { after: 0, types: ['order.placed'], limit: 10 });
   // A reads past the end (nothing there yet) and its answer is held back; then e-2 is
   // published and B asks: B must not settle for A's empty read.
   let release = () => {};
   gate.hold = new Promise<void>((resolve) => {
     release = resolve;
   });
-  const first = shared.readEvents({ after: 1, types: ['order.placed'], limit: 10 });
+  const first = records(shared, { after: 1, types: ['order.placed'], limit: 10 });
   await store.publish([newEvent('e-2')]);
-  const asked = shared.readEvents({ after: 1, types: ['order.placed'], limit: 10 });
+  const asked = records(shared, { after: 1, types: ['order.placed'], limit: 10 });
   gate.hold = undefined;
   release();
   const second = await asked;
@@ -64,6 +64,11 @@ test('a short answer is never older than the call: events published after anothe
   );
   await store.close();
 });
+
+/** What a read answers, its records only. */
+async function records(shared: SharedReads, query: EventQuery) {
+  return (await shared.read(query)).records;
+}
 
 /** The records a publish through the bus hands to SharedReads: the events with their seqs. */
 async function publishThrough(
@@ -80,10 +85,10 @@ async function publishThrough(
 test('events appended through the bus are served without reading them back', async () => {
   const { store, reads } = countingStore();
   const shared = new SharedReads(store, 1_000);
-  assert.deepEqual(await shared.readEvents({ after: 0, types: ['order.placed'], limit: 10 }), []);
+  assert.deepEqual(await records(shared, { after: 0, types: ['order.placed'], limit: 10 }), []);
   await publishThrough(shared, store, ['e-1', 'e-2', 'e-3']);
   reads.length = 0;
-  const found = await shared.readEvents({ after: 0, types: ['order.placed'], limit: 3 });
+  const found = await records(shared, { after: 0, types: ['order.placed'], limit: 3 });
   assert.deepEqual(
     found.map((e) => e.id),
     ['e-1', 'e-2', 'e-3'],
@@ -95,13 +100,13 @@ test('events appended through the bus are served without reading them back', asy
 test('an event appended elsewhere leaves a gap that is read from the store, never skipped', async () => {
   const { store, reads } = countingStore();
   const shared = new SharedReads(store, 1_000);
-  await shared.readEvents({ after: 0, types: ['order.placed'], limit: 10 });
+  await records(shared, { after: 0, types: ['order.placed'], limit: 10 });
   await publishThrough(shared, store, ['e-1']);
   // Another process (or an outbox) appends e-2: this bus never hears of it.
   await store.publish([newEvent('e-2')]);
   await publishThrough(shared, store, ['e-3']);
   reads.length = 0;
-  const found = await shared.readEvents({ after: 0, types: ['order.placed'], limit: 10 });
+  const found = await records(shared, { after: 0, types: ['order.placed'], limit: 10 });
   assert.deepEqual(
     found.map((e) => e.id),
     ['e-1', 'e-2', 'e-3'],
@@ -113,12 +118,12 @@ test('an event appended elsewhere leaves a gap that is read from the store, neve
 test('appended events of another type move the window on without records, and seqs with gaps are ignored', async () => {
   const { store, reads } = countingStore();
   const shared = new SharedReads(store, 1_000);
-  await shared.readEvents({ after: 0, types: ['order.placed'], limit: 10 });
+  await records(shared, { after: 0, types: ['order.placed'], limit: 10 });
   await publishThrough(shared, store, ['s-1', 's-2'], { type: 'order.shipped' });
   await publishThrough(shared, store, ['e-1']);
   reads.length = 0;
   assert.deepEqual(
-    (await shared.readEvents({ after: 0, types: ['order.placed'], limit: 1 })).map((e) => e.id),
+    (await records(shared, { after: 0, types: ['order.placed'], limit: 1 })).map((e) => e.id),
     ['e-1'],
   );
   assert.equal(reads.length, 0);
@@ -128,7 +133,50 @@ test('appended events of another type move the window on without records, and se
     { seq: 6, ...newEvent('x-2') },
   ];
   shared.appended(skipping);
-  const after = await shared.readEvents({ after: 3, types: ['order.placed'], limit: 10 });
+  const after = await records(shared, { after: 3, types: ['order.placed'], limit: 10 });
   assert.deepEqual(after, [], 'the made-up records were not taken');
+  await store.close();
+});
+
+test('while a publish of the type is in flight, a read at the end waits for it rather than read the store', async () => {
+  const { store, reads } = countingStore();
+  const shared = new SharedReads(store, 1_000);
+  await publishThrough(shared, store, ['e-1']);
+  await shared.read({ after: 0, types: ['order.placed'], limit: 10 });
+  reads.length = 0;
+  const landed = shared.publishing(new Set(['order.placed']));
+  // The writer may commit it before this thread hears so: reading it back would cost a row read.
+  await store.publish([newEvent('e-2')]);
+  const early = await shared.read({ after: 1, types: ['order.placed'], limit: 10 });
+  assert.deepEqual(early, { records: [], complete: false }, 'short, and says it is not the end');
+  assert.equal(reads.length, 0);
+  // Another type's publish in flight does not hold back this type's reads.
+  const other = await shared.read({ after: 0, types: ['order.shipped'], limit: 10 });
+  assert.equal(other.complete, true);
+  landed();
+  const after = await shared.read({ after: 1, types: ['order.placed'], limit: 10 });
+  assert.deepEqual(
+    after.records.map((e) => e.id),
+    ['e-2'],
+  );
+  assert.equal(after.complete, true);
+  await store.close();
+});
+
+test('a gap seen while publishes are in flight is read from the store at once', async () => {
+  const { store, reads } = countingStore();
+  const shared = new SharedReads(store, 1_000);
+  await shared.read({ after: 0, types: ['order.placed'], limit: 10 });
+  const landed = shared.publishing(new Set(['order.placed']));
+  await store.publish([newEvent('e-1')]); // someone else's: this bus never hears of it
+  await publishThrough(shared, store, ['e-2']); // a publish landing after it reveals the gap
+  reads.length = 0;
+  const found = await shared.read({ after: 0, types: ['order.placed'], limit: 10 });
+  assert.deepEqual(
+    found.records.map((e) => e.id),
+    ['e-1', 'e-2'],
+  );
+  assert.equal(reads.length, 1, 'the gap was read although a publish is still in flight');
+  landed();
   await store.close();
 });

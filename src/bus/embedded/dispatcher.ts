@@ -19,6 +19,7 @@ import { backoffDelay, isRetryable, type RetryPolicy } from '../../core/retry-po
 import { recordError } from '../../core/serialize.js';
 import type {
   EventLog,
+  EventQuery,
   EventRecord,
   NewEvent,
   ParkedDelivery,
@@ -28,6 +29,8 @@ import type {
 import type { Delivery, DeliveryHandler } from '../bus.js';
 import { type CloudEvent, deliveredEnvelope, toNewEvent } from '../cloud-event.js';
 import { KeyQueues } from './key-queues.js';
+import { Progress } from './progress.js';
+import type { SharedRead } from './shared-reads.js';
 
 export interface DispatcherSettings {
   name: string;
@@ -45,12 +48,14 @@ export interface DispatcherSettings {
   /** Handlers published events of these types (they are in the log now). */
   appended: (types: ReadonlySet<string>) => void;
   /** Reads the log (shared with the bus's other subscriptions, see SharedReads). */
-  read: EventLog['readEvents'];
+  read: (query: EventQuery) => Promise<SharedRead>;
 }
 
 interface Entry {
   seq: number;
   key: string | undefined;
+  /** Holds the position no longer (see Progress); entries adopted from parked rows never did. */
+  settled: boolean;
   record: EventRecord;
   attempts: number;
   /** The state of its parked row, once one is written; undefined while it has none. */
@@ -100,14 +105,11 @@ class AttemptDelivery implements Delivery {
 }
 
 export class Dispatcher {
-  private position = 0;
   private readCursor = 0;
-  /** Seqs above the position acknowledged (committed or about to be). */
-  private readonly acked = new Set<number>();
-  /** Parked seqs above the position at start: skipped when the log is read. */
-  private readonly parkedAtStart = new Set<number>();
-  /** Read, neither acknowledged nor parked: they hold the position. Insertion order = seq order. */
-  private readonly unsettled = new Map<number, Entry>();
+  /** The position and the acknowledgements above it, as the next commit writes them. */
+  private progress = new Progress<Entry>(0, []);
+  /** Acknowledged or parked seqs above the position at start: skipped when the log is read. */
+  private readonly settledAtStart = new Set<number>();
   private readonly queues = new KeyQueues<Entry>();
   private readonly inFlight = new Set<Entry>();
   /** Keys whose head waits for a retry: what arrives behind it is parked as 'held'. */
@@ -144,11 +146,12 @@ export class Dispatcher {
   async start(initialPosition: number): Promise<void> {
     const { name, types, clock } = this.settings;
     const subscription = await this.log.openSubscription(name, types, initialPosition, clock());
-    this.position = this.readCursor = this.scannedTo = subscription.position;
-    for (const seq of subscription.ackedAbove) this.acked.add(seq);
+    this.readCursor = this.scannedTo = subscription.position;
+    this.progress = new Progress(subscription.position, subscription.ackedAbove);
+    for (const seq of subscription.ackedAbove) this.settledAtStart.add(seq);
     const parked = await this.log.readParked(name, ['retrying', 'held', 'dead']);
     for (const row of parked) {
-      if (row.seq > this.position) this.parkedAtStart.add(row.seq);
+      if (row.seq > subscription.position) this.settledAtStart.add(row.seq);
       if (row.state !== 'dead') this.adopt(row, false);
     }
     const sweepEvery = Math.max(50, Math.min(1_000, this.settings.timeoutMs / 4));
@@ -210,11 +213,11 @@ export class Dispatcher {
     try {
       const { batch, window, types } = this.settings;
       // Acknowledged events above the position count too: they are remembered until it passes them.
-      while (!this.stopped && this.unsettled.size + this.acked.size < window) {
+      while (!this.stopped && this.progress.held < window) {
         const end = this.idleWaiters.length > 0 ? await this.log.lastSeq() : 0;
-        const records = await this.settings.read({ after: this.readCursor, types, limit: batch });
+        const { records, complete } = await this.settings.read({ after: this.readCursor, types, limit: batch });
         for (const record of records) this.accept(record);
-        if (records.length < batch) this.scannedTo = Math.max(this.scannedTo, end, this.readCursor);
+        if (complete) this.scannedTo = Math.max(this.scannedTo, end, this.readCursor);
         this.pump();
         if (records.length < batch) break;
       }
@@ -233,9 +236,10 @@ export class Dispatcher {
   private accept(record: EventRecord): void {
     const seq = record.seq;
     this.readCursor = seq;
-    if (this.acked.has(seq) || this.parkedAtStart.has(seq)) return;
+    this.progress.readUpTo(seq);
+    if (this.settledAtStart.size > 0 && this.settledAtStart.delete(seq)) return;
     const entry = newEntry(record, 0, undefined, false);
-    this.unsettled.set(seq, entry);
+    this.progress.track(entry);
     if (entry.key !== undefined && this.blockedKeys.has(entry.key)) this.park(entry, 'held');
     this.queues.push(entry);
   }
@@ -304,8 +308,8 @@ export class Dispatcher {
     if (this.stopped || entry.current !== delivery) return;
     entry.current = undefined;
     this.inFlight.delete(entry);
-    this.acked.add(entry.seq);
-    this.unsettled.delete(entry.seq);
+    this.progress.settle(entry);
+    this.progress.acknowledge(entry.seq);
     if (entry.outbox) {
       for (const event of entry.outbox) this.toPublish.push(event);
       entry.outbox = undefined;
@@ -380,7 +384,7 @@ export class Dispatcher {
     this.dirty = true;
     this.scheduleCommit();
     this.pump();
-    if (this.unsettled.size + this.acked.size < this.settings.window / 2) this.wake();
+    if (this.progress.held < this.settings.window / 2) this.wake();
   }
 
   // ---- committing -----------------------------------------------------------------------------
@@ -413,9 +417,9 @@ export class Dispatcher {
     this.toUnpark = [];
     this.toPublish = [];
     // Parked rows land with the position in one commit, so they stop holding it now.
-    for (const entry of parkedNow) this.unsettled.delete(entry.seq);
-    const position = this.unsettled.size > 0 ? (this.unsettled.keys().next().value as number) - 1 : this.readCursor;
-    const ackedAbove = [...this.acked].filter((seq) => seq > position).sort((a, b) => a - b);
+    for (const entry of parkedNow) this.progress.settle(entry);
+    const position = this.progress.position;
+    const ackedAbove = this.progress.ackedAbove();
     const park = parkedNow.map((entry) => this.row(entry));
     const done = this.log.commitDeliveries({
       subscription: this.settings.name,
@@ -427,8 +431,6 @@ export class Dispatcher {
     });
     this.committing = done.then(
       () => {
-        this.position = position;
-        for (const seq of this.acked) if (seq <= position) this.acked.delete(seq);
         for (const row of park) this.rowsInTransit.delete(row.seq);
         for (const seq of unpark) this.rowsInTransit.delete(seq);
         if (publish.length > 0) this.settings.appended(new Set(publish.map((event) => event.type)));
@@ -438,8 +440,8 @@ export class Dispatcher {
     await this.committing;
     this.committing = undefined;
     if (this.dirty) this.scheduleCommit();
-    // The commit let go of acknowledged events: the window may have room to read more.
-    if (this.unsettled.size + this.acked.size < this.settings.window / 2) this.wake();
+    // Parked events left the window with the commit: it may have room to read more.
+    if (this.progress.held < this.settings.window / 2) this.wake();
     this.checkIdle();
   }
 
@@ -459,7 +461,11 @@ export class Dispatcher {
   private checkIdle(): void {
     if (this.idleWaiters.length === 0) return;
     const quiet =
-      this.unsettled.size === 0 && this.inFlight.size === 0 && !this.committing && !this.commitScheduled && !this.dirty;
+      this.progress.unsettled === 0 &&
+      this.inFlight.size === 0 &&
+      !this.committing &&
+      !this.commitScheduled &&
+      !this.dirty;
     if (!quiet && !this.stopped) return;
     for (let i = this.idleWaiters.length - 1; i >= 0; i--) {
       const waiter = this.idleWaiters[i] as (typeof this.idleWaiters)[number];
@@ -485,6 +491,7 @@ function newEntry(record: EventRecord, attempts: number, parked: ParkedState | u
   return {
     seq: record.seq,
     key: record.subject ?? undefined,
+    settled: true,
     record,
     attempts,
     parked,

@@ -75,14 +75,21 @@ class EmbeddedBus implements Bus {
 
   async publish(events: readonly CloudEvent[]): Promise<PublishResult[]> {
     const appended = events.map(toNewEvent);
-    const results = await this.log.publish(appended);
+    const types = new Set(events.map((event) => event.type));
+    const landed = this.reads.publishing(types);
+    let results: PublishResult[];
+    try {
+      results = await this.log.publish(appended);
+    } finally {
+      landed();
+    }
     // Our subscriptions take these from memory rather than read them back (see SharedReads).
     const records: EventRecord[] = [];
     results.forEach(({ seq, created }, i) => {
       if (created) records.push({ seq, ...(appended[i] as NewEvent) });
     });
     this.reads.appended(records);
-    this.wake(new Set(events.map((event) => event.type)));
+    this.wake(types);
     return results;
   }
 
@@ -196,7 +203,7 @@ class EmbeddedBus implements Bus {
       clock: this.clock,
       logger: this.logger,
       appended: (types) => this.wake(types),
-      read: (query) => this.reads.readEvents(query),
+      read: (query) => this.reads.read(query),
     };
   }
 }

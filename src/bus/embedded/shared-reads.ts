@@ -12,6 +12,13 @@
  * order). Anything else, such as events of other processes or of outboxes, leaves a gap that
  * the next read fills from the store.
  *
+ * While this bus has publishes in flight, a read that reaches a window's end does not go on to
+ * the store: those events are about to join the window, and the writer may commit them before
+ * this thread hears so, in which case reading them back would cost this thread what the bus
+ * saved by not reading them (~5 µs per row). The answer then says it is not complete, and the
+ * publish wakes the reader when it lands. A gap seen by `appended` (someone else's events)
+ * lifts this until a store read has reached the end of the log.
+ *
  * Records are shared: nobody may change them (envelopes are built from them, see cloud-event.ts).
  */
 import type { EventLog, EventQuery, EventRecord } from '../../store/event-log.js';
@@ -21,12 +28,23 @@ interface Window {
   from: number;
   to: number;
   records: EventRecord[];
+  /** Events not appended through this bus lie past `to`: only a store read finds them. */
+  behind: boolean;
+}
+
+/** An answer: the records, and whether a store read made after the call began found nothing more. */
+export interface SharedRead {
+  records: EventRecord[];
+  /** False for a short answer given without reading the store (a publish in flight will wake the reader). */
+  complete: boolean;
 }
 
 export class SharedReads {
   private readonly windows = new Map<string, Window>();
   /** A read past the end of a type's window in progress: others wait for it rather than read the same rows. */
   private readonly extending = new Map<string, Promise<boolean>>();
+  /** Per type: publishes through this bus with events of it, not landed yet. */
+  private readonly publishes = new Map<string, number>();
 
   constructor(
     private readonly log: EventLog,
@@ -34,17 +52,31 @@ export class SharedReads {
     private readonly capacity: number,
   ) {}
 
-  async readEvents(query: EventQuery): Promise<EventRecord[]> {
+  /** A publish of events of `types` through this bus begins; call the function returned once it has landed or failed. */
+  publishing(types: ReadonlySet<string>): () => void {
+    for (const type of types) this.publishes.set(type, (this.publishes.get(type) ?? 0) + 1);
+    return () => {
+      for (const type of types) {
+        const left = (this.publishes.get(type) as number) - 1;
+        if (left === 0) this.publishes.delete(type);
+        else this.publishes.set(type, left);
+      }
+    };
+  }
+
+  async read(query: EventQuery): Promise<SharedRead> {
     const after = query.after ?? 0;
     const limit = query.limit ?? 100;
     const type = query.types?.length === 1 ? query.types[0] : undefined;
-    if (type === undefined) return this.log.readEvents(query);
+    if (type === undefined) return this.fromStore(query, limit);
     let window = this.windows.get(type);
     if (!window || after < window.from || after > window.to) {
       // Outside the window (a subscription far behind, or the first read): read it and start over there.
       const records = await this.log.readEvents({ after, types: [type], limit });
-      this.windows.set(type, { from: after, to: records.at(-1)?.seq ?? after, records });
-      return records;
+      // A full answer may stop short of events someone else appended.
+      const behind = records.length === limit;
+      this.windows.set(type, { from: after, to: records.at(-1)?.seq ?? after, records, behind });
+      return { records, complete: records.length < limit };
     }
     // Serve from the window; past its end, read on from the store once for everyone. A short
     // answer must come from a store read made after this call began: callers take a short
@@ -52,11 +84,12 @@ export class SharedReads {
     let own = false;
     for (;;) {
       window = this.windows.get(type);
-      if (!window || after < window.from || after > window.to) return this.log.readEvents(query);
+      if (!window || after < window.from || after > window.to) return this.fromStore(query, limit);
       const found = slice(window, after, limit);
-      if (found.length === limit || own) return found;
+      if (found.length === limit || own) return { records: found, complete: found.length < limit };
       let extending = this.extending.get(type);
       if (!extending) {
+        if (this.publishes.has(type) && !window.behind) return { records: found, complete: false };
         own = true;
         extending = this.extendFrom(type, window.to, limit);
       }
@@ -83,7 +116,11 @@ export class SharedReads {
       else byType.set(record.type, [record]);
     }
     for (const [type, window] of this.windows) {
-      if (window.to < first - 1 || window.to >= last) continue;
+      if (window.to >= last) continue;
+      if (window.to < first - 1) {
+        window.behind = true;
+        continue;
+      }
       const ofType = byType.get(type) ?? [];
       // A window that already reaches into the batch (a store read got there first) takes the rest.
       const more = window.to < first ? ofType : ofType.filter((record) => record.seq > window.to);
@@ -103,6 +140,7 @@ export class SharedReads {
         current,
         more.filter((record) => record.seq > current.to),
         to,
+        more.length === limit,
       );
       return true;
     });
@@ -112,8 +150,13 @@ export class SharedReads {
     return extending;
   }
 
+  private async fromStore(query: EventQuery, limit: number): Promise<SharedRead> {
+    const records = await this.log.readEvents(query);
+    return { records, complete: records.length < limit };
+  }
+
   /** Adds `more` (of the type, seqs past the window's end) and moves the end to `to`, keeping `capacity` records. */
-  private merge(type: string, window: Window, more: EventRecord[], to: number): void {
+  private merge(type: string, window: Window, more: EventRecord[], to: number, behind = window.behind): void {
     const records = more.length > 0 ? window.records.concat(more) : window.records;
     let from = window.from;
     let start = 0;
@@ -121,7 +164,7 @@ export class SharedReads {
       start = records.length - this.capacity;
       from = (records[start - 1] as EventRecord).seq;
     }
-    this.windows.set(type, { from, to, records: start > 0 ? records.slice(start) : records });
+    this.windows.set(type, { from, to, records: start > 0 ? records.slice(start) : records, behind });
   }
 }
 

@@ -40,7 +40,7 @@ import type {
   TimerRecord,
   Transition,
 } from '../store.js';
-import type { StoreWriteResult, StoreWrite as Write } from '../store-write.js';
+import { type StoreWriteResult, type StoreWrite as Write, writeWeight } from '../store-write.js';
 import { openFailure, operationFailure } from './sqlite-errors.js';
 import { deadLetterFilter, type EventReads, eventReads, toSubscription } from './sqlite-event-log.js';
 import { migrate } from './sqlite-migrate.js';
@@ -114,7 +114,7 @@ class SqliteStore implements Store {
         const results = await this.writer.call('applyBatch', batch);
         return results.map((result, i) => toPortResult(batch[i] as Write, result, translate));
       },
-      { maxBatch: options.writer === 'thread' ? THREAD_MAX_BATCH : undefined },
+      { maxBatch: options.writer === 'thread' ? THREAD_MAX_BATCH : undefined, weight: writeWeight },
     );
 
     // One read transaction: the run, its journal and its timers from the same snapshot.
@@ -250,9 +250,10 @@ class SqliteStore implements Store {
 }
 
 /**
- * Writes per batch handed to the writer thread before the turn ends: small enough that the thread
- * starts while the engine still produces the rest of a burst, large enough that the commit's
- * fsync (~0.3 ms) stays small beside the statements (~10 µs per write).
+ * Rows per batch (see writeWeight) handed to the writer thread before the turn ends: small enough
+ * that the thread starts while this thread still produces the rest of a burst (and, for a bus,
+ * commits one publish while this thread delivers the one before), large enough that the
+ * commit's fsync (~0.3 ms) stays small beside the statements (~5-10 µs per row).
  */
 const THREAD_MAX_BATCH = 500;
 

@@ -14,7 +14,7 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { StoreUnavailableError, type TuttiError } from '../../core/errors.js';
-import type { StoreWrite as Write } from '../store-write.js';
+import { type StoreWrite as Write, writeWeight } from '../store-write.js';
 import type { ResolvedSqliteStoreOptions } from './sqlite-options.js';
 import {
   describeFailure,
@@ -162,10 +162,8 @@ class ThreadWriter implements SqliteWriter {
 function inlineable(batch: readonly Write[], maxRows: number): boolean {
   let count = 0;
   for (const write of batch) {
-    if (write.type === 'publish') count += write.events.length;
-    else if (write.type === 'commit') count += 1 + (write.transition.publish?.length ?? 0);
-    else if (write.type === 'deliveries') return false;
-    else count++;
+    if (write.type === 'deliveries') return false;
+    count += writeWeight(write);
   }
   return count <= maxRows;
 }
