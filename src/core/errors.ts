@@ -30,7 +30,9 @@ export type TuttiErrorCode =
   | 'UNKNOWN_SUBSCRIPTION'
   | 'DELIVERY_TIMEOUT'
   | 'EVENT_TOO_LARGE'
-  | 'EVENT_WAIT_TIMEOUT';
+  | 'EVENT_WAIT_TIMEOUT'
+  | 'DEFINITION_SYNTAX'
+  | 'DEFINITION_INVALID';
 
 export interface TuttiErrorOptions {
   cause?: unknown;
@@ -338,5 +340,59 @@ export class UnknownEventTypeError extends TuttiError {
     super('EVENT_TYPE_UNKNOWN', message);
     this.name = 'UnknownEventTypeError';
     this.eventType = eventType;
+  }
+}
+
+/** Where in a declarative definition an issue is, and what is wrong there. */
+export interface DefinitionIssue {
+  /** The object at fault, in the notation of the source: `tasks[1].decisionCases.big[0]`; '' for the definition itself. */
+  path: string;
+  /** The task's `taskReferenceName`, when the issue is in or about a task that has one. */
+  taskReferenceName?: string;
+  /** The field at fault, e.g. `joinOn[0]` or `inputParameters.fileLocation`; '' when the whole object is at fault. */
+  field: string;
+  /** A sentence naming the field and how to fix it. */
+  message: string;
+}
+
+/**
+ * A workflow or task definition (Conductor's format) that cannot run as written. Every issue
+ * found is listed at once, so one round of fixes is enough.
+ */
+export class DefinitionError extends TuttiError {
+  readonly definition: string;
+  readonly issues: readonly DefinitionIssue[];
+  constructor(definition: string, issues: readonly DefinitionIssue[]) {
+    const count = issues.length === 1 ? '1 issue' : `${issues.length} issues`;
+    super(
+      'DEFINITION_INVALID',
+      `${definition} is invalid (${count}):${issues.map((i) => `\n  - ${i.message}`).join('')}`,
+    );
+    this.name = 'DefinitionError';
+    this.definition = definition;
+    this.issues = issues;
+  }
+}
+
+/** Definition text that is not well-formed JSON or YAML; `line` and `column` count from 1 (0 when unknown). */
+export class DefinitionSyntaxError extends TuttiError {
+  readonly format: 'json' | 'yaml';
+  readonly line: number;
+  readonly column: number;
+  constructor(found: { source: string; format: 'json' | 'yaml'; line: number; column: number; problem: string }) {
+    const where = found.line > 0 ? `line ${found.line}, column ${found.column}` : 'an unknown position';
+    const usualCause =
+      found.format === 'json'
+        ? 'a missing comma, quote or bracket is the usual cause'
+        : "indentation, or a ':' or '-' out of place, is the usual cause";
+    super(
+      'DEFINITION_SYNTAX',
+      `${found.source} is not well-formed ${found.format === 'json' ? 'JSON' : 'YAML'}: ${found.problem} at ${where}; ` +
+        `fix the text there (${usualCause})`,
+    );
+    this.name = 'DefinitionSyntaxError';
+    this.format = found.format;
+    this.line = found.line;
+    this.column = found.column;
   }
 }

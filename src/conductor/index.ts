@@ -1,0 +1,43 @@
+/**
+ * Declarative workflows in Netflix Conductor's format: the definition model, reading JSON and
+ * YAML, validation, and Conductor's `${…}` expressions. Pure and engine-independent: running a
+ * definition is the engine's part (not built yet, see docs/conductor.md).
+ */
+export {
+  type EvaluationOptions,
+  type ExpressionContext,
+  evaluateExpression,
+  evaluateParameters,
+  evaluateParametersAgainst,
+  expressionDocument,
+  listTaskReferences,
+  type TaskState,
+  type WorkflowState,
+} from './expressions.js';
+export type {
+  CacheConfig,
+  JsonObject,
+  JsonValue,
+  RateLimitConfig,
+  RetryLogic,
+  SchemaDef,
+  StateChangeEvent,
+  SubWorkflowParams,
+  TaskDef,
+  TaskTimeoutPolicy,
+  TaskType,
+  WorkflowDef,
+  WorkflowTask,
+  WorkflowTimeoutPolicy,
+} from './model.js';
+export { TASK_TYPES } from './model.js';
+export {
+  loadDefinition,
+  type ParseOptions,
+  parseDefinition,
+  parseTaskDefinition,
+  readDefinitionText,
+} from './parse.js';
+export { findUnknownFields } from './unknown-fields.js';
+export { assertValidDefinition, type ValidateOptions, validateDefinition, validateTaskDefinition } from './validate.js';
+export { type TaskSite, walkTasks } from './walk.js';
