@@ -66,3 +66,34 @@ test('newEventId: a UUID v7 whose first 48 bits are the time', () => {
   assert.notEqual(newEventId(5), newEventId(5), 'random after the time');
   assert.ok(newEventId(1) < newEventId(2));
 });
+
+test('a retry that succeeds before its park commit lands is not taken for a redriven dead letter', async () => {
+  const store = createMemoryStore();
+  // Every delivery commit lands late: the park is still on its way when the retry succeeds.
+  const commitDeliveries = store.commitDeliveries.bind(store);
+  store.commitDeliveries = async (commit) => {
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    return commitDeliveries(commit);
+  };
+  const bus = createEmbeddedBus(store, { pollInterval: 5 });
+  try {
+    const attempts: number[] = [];
+    const sub = await bus.subscribe({
+      name: 'billing',
+      types: ['order.placed'],
+      retry: { initialInterval: 1, jitter: 0 },
+      handler: (delivery) => {
+        attempts.push(delivery.attempt);
+        if (delivery.attempt === 1) throw new Error('flaky');
+      },
+    });
+    await bus.publish([event('order.placed', 'k-1', 'once')]);
+    await sub.idle();
+    // Polls keep reading parked rows while the park, then the unpark, land.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.deepEqual(attempts, [1, 2]);
+  } finally {
+    await bus.close();
+    await store.close();
+  }
+});

@@ -67,7 +67,7 @@ test('a short answer is never older than the call: events published after anothe
 
 /** What a read answers, its records only. */
 async function records(shared: SharedReads, query: EventQuery) {
-  return (await shared.read(query)).records;
+  return (await shared.read(query, 'reader')).records;
 }
 
 /** The records a publish through the bus hands to SharedReads: the events with their seqs. */
@@ -142,19 +142,19 @@ test('while a publish of the type is in flight, a read at the end waits for it r
   const { store, reads } = countingStore();
   const shared = new SharedReads(store, 1_000);
   await publishThrough(shared, store, ['e-1']);
-  await shared.read({ after: 0, types: ['order.placed'], limit: 10 });
+  await shared.read({ after: 0, types: ['order.placed'], limit: 10 }, 'reader');
   reads.length = 0;
   const landed = shared.publishing(new Set(['order.placed']));
   // The writer may commit it before this thread hears so: reading it back would cost a row read.
   await store.publish([newEvent('e-2')]);
-  const early = await shared.read({ after: 1, types: ['order.placed'], limit: 10 });
+  const early = await shared.read({ after: 1, types: ['order.placed'], limit: 10 }, 'reader');
   assert.deepEqual(early, { records: [], complete: false }, 'short, and says it is not the end');
   assert.equal(reads.length, 0);
   // Another type's publish in flight does not hold back this type's reads.
-  const other = await shared.read({ after: 0, types: ['order.shipped'], limit: 10 });
+  const other = await shared.read({ after: 0, types: ['order.shipped'], limit: 10 }, 'reader');
   assert.equal(other.complete, true);
   landed();
-  const after = await shared.read({ after: 1, types: ['order.placed'], limit: 10 });
+  const after = await shared.read({ after: 1, types: ['order.placed'], limit: 10 }, 'reader');
   assert.deepEqual(
     after.records.map((e) => e.id),
     ['e-2'],
@@ -166,17 +166,46 @@ test('while a publish of the type is in flight, a read at the end waits for it r
 test('a gap seen while publishes are in flight is read from the store at once', async () => {
   const { store, reads } = countingStore();
   const shared = new SharedReads(store, 1_000);
-  await shared.read({ after: 0, types: ['order.placed'], limit: 10 });
+  await shared.read({ after: 0, types: ['order.placed'], limit: 10 }, 'reader');
   const landed = shared.publishing(new Set(['order.placed']));
   await store.publish([newEvent('e-1')]); // someone else's: this bus never hears of it
   await publishThrough(shared, store, ['e-2']); // a publish landing after it reveals the gap
   reads.length = 0;
-  const found = await shared.read({ after: 0, types: ['order.placed'], limit: 10 });
+  const found = await shared.read({ after: 0, types: ['order.placed'], limit: 10 }, 'reader');
   assert.deepEqual(
     found.records.map((e) => e.id),
     ['e-1', 'e-2'],
   );
   assert.equal(reads.length, 1, 'the gap was read although a publish is still in flight');
   landed();
+  await store.close();
+});
+
+test('a window keeps only what some reader has yet to read; a stopped reader holds nothing', async () => {
+  const { store, reads } = countingStore();
+  const shared = new SharedReads(store, 1_000);
+  const query = (after: number, limit = 10) => ({ after, types: ['order.placed'], limit });
+  await shared.read(query(0), 'billing');
+  await shared.read(query(0), 'audit');
+  await publishThrough(shared, store, ['e-1', 'e-2']);
+  assert.equal((await shared.read(query(0), 'billing')).records.length, 2);
+  await shared.read(query(2), 'billing');
+  await publishThrough(shared, store, ['e-3']);
+  reads.length = 0;
+  // A full answer (limit 3) is served from the window alone.
+  assert.equal((await shared.read(query(0, 3), 'audit')).records.length, 3, 'audit has not read them: still there');
+  assert.equal(reads.length, 0);
+  await shared.read(query(3), 'audit');
+  await shared.read(query(3), 'billing');
+  await publishThrough(shared, store, ['e-4']);
+  reads.length = 0;
+  await shared.read(query(0, 4), 'replayer'); // a full answer, were e-1..e-4 still kept
+  assert.equal(reads.length, 1, 'both readers were past e-1..e-3: they were let go');
+  shared.forget('billing');
+  shared.forget('audit');
+  shared.forget('replayer');
+  reads.length = 0;
+  await shared.read(query(3, 1), 'late');
+  assert.equal(reads.length, 1, 'with no reader left the window went too');
   await store.close();
 });

@@ -38,5 +38,8 @@ test('an asynchronous applier gets a batch as soon as it weighs maxBatch, before
   const pending = [commit.submit(30), commit.submit(80), commit.submit(5), commit.submit(1)];
   assert.deepEqual(batches, [[30, 80]], 'handed over on the write that reached the weight, synchronously');
   await Promise.all(pending);
-  assert.deepEqual(batches, [[30, 80], [5, 1]]);
+  assert.deepEqual(batches, [
+    [30, 80],
+    [5, 1],
+  ]);
 });

@@ -116,8 +116,18 @@ export class Dispatcher {
   private readonly blockedKeys = new Set<string>();
   /** Parked entries in memory (retrying or held), by seq: a redrive must not adopt them twice. */
   private readonly parkedInMemory = new Map<number, Entry>();
-  /** Seqs whose parked row changes in a commit not landed yet: the stored row is stale. */
-  private readonly rowsInTransit = new Set<number>();
+  /**
+   * Seqs whose parked row changes in commits not landed yet (how many): the stored row is stale.
+   * A count, not a flag: a retry can succeed while its park is still on its way, and the park
+   * landing must not make the row look current while the unpark is still to come.
+   */
+  private readonly rowsInTransit = new Map<number, number>();
+  /**
+   * Seqs whose parked row a commit changed while a read of parked rows was in progress: that
+   * read may hold the row as it was (a retry that has since succeeded or died), so it must not
+   * adopt it.
+   */
+  private changedWhileReading: Set<number> | undefined;
   private adopting: Promise<void> = Promise.resolve();
 
   private toPark: Entry[] = [];
@@ -175,9 +185,17 @@ export class Dispatcher {
     // One at a time: two overlapping reads would both see a row as new.
     this.adopting = this.adopting.then(async () => {
       if (this.stopped) return;
-      const rows = await this.log.readParked(this.settings.name, ['retrying']);
+      const changed = new Set<number>();
+      this.changedWhileReading = changed;
+      let rows: ParkedEvent[];
+      try {
+        rows = await this.log.readParked(this.settings.name, ['retrying']);
+      } finally {
+        this.changedWhileReading = undefined;
+      }
       for (const row of rows) {
-        if (!this.parkedInMemory.has(row.seq) && !this.rowsInTransit.has(row.seq)) this.adopt(row, true);
+        const known = this.parkedInMemory.has(row.seq) || this.rowsInTransit.has(row.seq) || changed.has(row.seq);
+        if (!known) this.adopt(row, true);
       }
       this.pump();
     });
@@ -316,7 +334,7 @@ export class Dispatcher {
     }
     if (entry.parked !== undefined) {
       this.toUnpark.push(entry.seq);
-      this.rowsInTransit.add(entry.seq);
+      this.changing(entry.seq);
       this.parkedInMemory.delete(entry.seq);
       entry.parked = undefined;
     }
@@ -394,7 +412,7 @@ export class Dispatcher {
     entry.nextAt = nextAt ?? null;
     if (state !== 'dead') this.parkedInMemory.set(entry.seq, entry);
     this.toPark.push(entry);
-    this.rowsInTransit.add(entry.seq);
+    this.changing(entry.seq);
     this.dirty = true;
   }
 
@@ -431,8 +449,8 @@ export class Dispatcher {
     });
     this.committing = done.then(
       () => {
-        for (const row of park) this.rowsInTransit.delete(row.seq);
-        for (const seq of unpark) this.rowsInTransit.delete(seq);
+        for (const row of park) this.landed(row.seq);
+        for (const seq of unpark) this.landed(seq);
         if (publish.length > 0) this.settings.appended(new Set(publish.map((event) => event.type)));
       },
       (error) => this.fail(error),
@@ -443,6 +461,19 @@ export class Dispatcher {
     // Parked events left the window with the commit: it may have room to read more.
     if (this.progress.held < this.settings.window / 2) this.wake();
     this.checkIdle();
+  }
+
+  /** The next commit changes the parked row of `seq`. */
+  private changing(seq: number): void {
+    this.rowsInTransit.set(seq, (this.rowsInTransit.get(seq) ?? 0) + 1);
+  }
+
+  /** A commit changing the parked row of `seq` has landed. */
+  private landed(seq: number): void {
+    const left = (this.rowsInTransit.get(seq) ?? 1) - 1;
+    if (left > 0) this.rowsInTransit.set(seq, left);
+    else this.rowsInTransit.delete(seq);
+    this.changedWhileReading?.add(seq);
   }
 
   private row(entry: Entry): ParkedDelivery {

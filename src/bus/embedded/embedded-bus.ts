@@ -168,6 +168,7 @@ class EmbeddedBus implements Bus {
     const running = this.live.get(name);
     if (!running) return;
     this.live.delete(name);
+    this.reads.forget(name);
     await running.dispatcher.stop();
   }
 
@@ -203,7 +204,7 @@ class EmbeddedBus implements Bus {
       clock: this.clock,
       logger: this.logger,
       appended: (types) => this.wake(types),
-      read: (query) => this.reads.read(query),
+      read: (query) => this.reads.read(query, name),
     };
   }
 }

@@ -19,6 +19,11 @@
  * publish wakes the reader when it lands. A gap seen by `appended` (someone else's events)
  * lifts this until a store read has reached the end of the log.
  *
+ * A window keeps only what a subscription of this bus has yet to read (the slowest one's
+ * position on; each holds what it has read itself), `capacity` records at most: records then
+ * die young, which the garbage collector's young generation frees almost for nothing, where
+ * keeping thousands a little longer had them copied by every scavenge (a fifth of the thread).
+ *
  * Records are shared: nobody may change them (envelopes are built from them, see cloud-event.ts).
  */
 import type { EventLog, EventQuery, EventRecord } from '../../store/event-log.js';
@@ -45,6 +50,8 @@ export class SharedReads {
   private readonly extending = new Map<string, Promise<boolean>>();
   /** Per type: publishes through this bus with events of it, not landed yet. */
   private readonly publishes = new Map<string, number>();
+  /** Per type: where each subscription reading it through here has read up to. */
+  private readonly readers = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly log: EventLog,
@@ -64,11 +71,18 @@ export class SharedReads {
     };
   }
 
-  async read(query: EventQuery): Promise<SharedRead> {
+  /**
+   * Reads for the subscription `reader`: what it asks for after `query.after` it has read (and
+   * holds) up to there, so the windows need not keep it for this reader.
+   */
+  async read(query: EventQuery, reader: string): Promise<SharedRead> {
     const after = query.after ?? 0;
     const limit = query.limit ?? 100;
     const type = query.types?.length === 1 ? query.types[0] : undefined;
     if (type === undefined) return this.fromStore(query, limit);
+    const readers = this.readers.get(type);
+    if (readers) readers.set(reader, after);
+    else this.readers.set(type, new Map([[reader, after]]));
     let window = this.windows.get(type);
     if (!window || after < window.from || after > window.to) {
       // Outside the window (a subscription far behind, or the first read): read it and start over there.
@@ -155,28 +169,53 @@ export class SharedReads {
     return { records, complete: records.length < limit };
   }
 
-  /** Adds `more` (of the type, seqs past the window's end) and moves the end to `to`, keeping `capacity` records. */
+  /** The subscription `reader` stopped: its reads no longer hold records in the windows. */
+  forget(reader: string): void {
+    for (const [type, readers] of this.readers) {
+      readers.delete(reader);
+      if (readers.size > 0) continue;
+      this.readers.delete(type);
+      this.windows.delete(type);
+    }
+  }
+
+  /**
+   * Adds `more` (of the type, seqs past the window's end) and moves the end to `to`, keeping the
+   * records some reader has yet to read, `capacity` at most.
+   */
   private merge(type: string, window: Window, more: EventRecord[], to: number, behind = window.behind): void {
     const records = more.length > 0 ? window.records.concat(more) : window.records;
-    let from = window.from;
-    let start = 0;
-    if (records.length > this.capacity) {
+    let from = Math.max(window.from, this.slowest(type));
+    let start = firstAfter(records, from);
+    if (records.length - start > this.capacity) {
       start = records.length - this.capacity;
       from = (records[start - 1] as EventRecord).seq;
     }
     this.windows.set(type, { from, to, records: start > 0 ? records.slice(start) : records, behind });
   }
+
+  /** Where the slowest reader of `type` has read up to (0 with none). */
+  private slowest(type: string): number {
+    let slowest = Number.POSITIVE_INFINITY;
+    for (const after of this.readers.get(type)?.values() ?? []) slowest = Math.min(slowest, after);
+    return slowest === Number.POSITIVE_INFINITY ? 0 : slowest;
+  }
+}
+
+/** The index of the first record with seq > `after` (binary search). */
+function firstAfter(records: readonly EventRecord[], after: number): number {
+  let low = 0;
+  let high = records.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((records[mid] as EventRecord).seq <= after) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /** The records of `window` after `after`, at most `limit`. */
 function slice(window: Window, after: number, limit: number): EventRecord[] {
-  // Binary search for the first record with seq > after.
-  let low = 0;
-  let high = window.records.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if ((window.records[mid] as EventRecord).seq <= after) low = mid + 1;
-    else high = mid;
-  }
-  return window.records.slice(low, low + limit);
+  const start = firstAfter(window.records, after);
+  return window.records.slice(start, start + limit);
 }
