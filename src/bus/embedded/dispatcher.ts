@@ -74,6 +74,8 @@ interface Entry {
   current: AttemptDelivery | undefined;
   /** What the handler published during the current attempt: lands with the acknowledgement. */
   outbox: NewEvent[] | undefined;
+  nextOfKey: Entry | undefined;
+  headsKey: boolean;
 }
 
 /** What a handler receives: one small object per attempt (its methods on the prototype). */
@@ -111,7 +113,14 @@ export class Dispatcher {
   /** Acknowledged or parked seqs above the position at start: skipped when the log is read. */
   private readonly settledAtStart = new Set<number>();
   private readonly queues = new KeyQueues<Entry>();
-  private readonly inFlight = new Set<Entry>();
+  /** Deliveries started and not settled (bounded by `concurrency`). */
+  private delivering = 0;
+  /**
+   * Those of them whose handler returned a promise: they may time out or be aborted. A handler
+   * that returns at once settles inside deliver(); adding and removing it from a set cost a new
+   * hash table each time (a set that shrinks to empty and grows again).
+   */
+  private readonly awaiting = new Set<Entry>();
   /** Keys whose head waits for a retry: what arrives behind it is parked as 'held'. */
   private readonly blockedKeys = new Set<string>();
   /** Parked entries in memory (retrying or held), by seq: a redrive must not adopt them twice. */
@@ -217,7 +226,7 @@ export class Dispatcher {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.sweep);
-    for (const entry of this.inFlight) entry.controller?.abort(new Error('the subscription stopped'));
+    for (const entry of this.awaiting) entry.controller?.abort(new Error('the subscription stopped'));
     for (const entry of this.parkedInMemory.values()) clearTimeout(entry.timer);
     await this.committing;
     if (this.dirty && !this.failure) await this.commit();
@@ -289,7 +298,7 @@ export class Dispatcher {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (!this.stopped && this.inFlight.size < this.settings.concurrency) {
+      while (!this.stopped && this.delivering < this.settings.concurrency) {
         const entry = this.queues.take();
         if (!entry) return;
         this.deliver(entry);
@@ -306,7 +315,7 @@ export class Dispatcher {
     entry.outbox = undefined;
     const delivery = new AttemptDelivery(this.settings.name, entry, deliveredEnvelope(entry.record));
     entry.current = delivery;
-    this.inFlight.add(entry);
+    this.delivering++;
     let result: Promise<void> | void;
     try {
       result = this.settings.handler(delivery);
@@ -315,6 +324,7 @@ export class Dispatcher {
       return;
     }
     if (result && typeof result.then === 'function') {
+      this.awaiting.add(entry);
       result.then(
         () => this.succeeded(entry, delivery),
         (error) => this.failed(entry, delivery, error),
@@ -325,7 +335,7 @@ export class Dispatcher {
   private succeeded(entry: Entry, delivery: AttemptDelivery): void {
     if (this.stopped || entry.current !== delivery) return;
     entry.current = undefined;
-    this.inFlight.delete(entry);
+    this.settledAttempt(entry);
     this.progress.settle(entry);
     this.progress.acknowledge(entry.seq);
     if (entry.outbox) {
@@ -348,7 +358,7 @@ export class Dispatcher {
   private failed(entry: Entry, delivery: AttemptDelivery | undefined, error: unknown): void {
     if (this.stopped || entry.current !== delivery) return;
     entry.current = undefined;
-    this.inFlight.delete(entry);
+    this.settledAttempt(entry);
     const now = this.settings.clock();
     entry.error = JSON.stringify(recordError(error));
     entry.firstFailedAt ??= now;
@@ -359,8 +369,7 @@ export class Dispatcher {
       this.park(entry, 'retrying', nextAt);
       if (!entry.redriven && entry.key !== undefined) {
         this.blockedKeys.add(entry.key);
-        for (const waiting of this.queues.waiting(entry.key))
-          if (waiting.parked === undefined) this.park(waiting, 'held');
+        for (const waiting of this.queues.waiting(entry)) if (waiting.parked === undefined) this.park(waiting, 'held');
       }
       this.scheduleAttempt(entry, nextAt);
     } else {
@@ -379,6 +388,12 @@ export class Dispatcher {
     this.afterSettle();
   }
 
+  /** The attempt in flight for `entry` has ended (its outcome is handled by the caller). */
+  private settledAttempt(entry: Entry): void {
+    this.delivering--;
+    if (this.awaiting.size > 0) this.awaiting.delete(entry);
+  }
+
   private scheduleAttempt(entry: Entry, at: number): void {
     const delay = Math.max(0, at - this.settings.clock());
     entry.timer = setTimeout(() => {
@@ -390,7 +405,7 @@ export class Dispatcher {
 
   private timeOutLateDeliveries(): void {
     const deadline = this.settings.clock() - this.settings.timeoutMs;
-    for (const entry of this.inFlight) {
+    for (const entry of this.awaiting) {
       if (entry.startedAt > deadline) continue;
       const error = new DeliveryTimeoutError(this.settings.name, entry.seq, this.settings.timeoutMs);
       entry.controller?.abort(error);
@@ -493,7 +508,7 @@ export class Dispatcher {
     if (this.idleWaiters.length === 0) return;
     const quiet =
       this.progress.unsettled === 0 &&
-      this.inFlight.size === 0 &&
+      this.delivering === 0 &&
       !this.committing &&
       !this.commitScheduled &&
       !this.dirty;
@@ -536,5 +551,7 @@ function newEntry(record: EventRecord, attempts: number, parked: ParkedState | u
     nextAt: null,
     current: undefined,
     outbox: undefined,
+    nextOfKey: undefined,
+    headsKey: false,
   };
 }
