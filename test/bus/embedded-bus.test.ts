@@ -101,3 +101,54 @@ test('a retry that succeeds before its park commit lands is not taken for a redr
     await store.close();
   }
 });
+
+test('acknowledgements alone wait up to ackDelay to be committed together; idle() and a handler’s events do not wait', async () => {
+  const store = createMemoryStore();
+  const commits: { publish: number }[] = [];
+  const commitDeliveries = store.commitDeliveries.bind(store);
+  store.commitDeliveries = (commit) => {
+    commits.push({ publish: commit.publish?.length ?? 0 });
+    return commitDeliveries(commit);
+  };
+  const bus = createEmbeddedBus(store, { ackDelay: '10s' });
+  try {
+    const invoiced: string[] = [];
+    const billing = await bus.subscribe({
+      name: 'billing',
+      types: ['order.placed'],
+      handler: (delivery) => {
+        if (delivery.event.data === 'invoice') delivery.publish([event('invoice.sent', 'k-1', 'sent')]);
+      },
+    });
+    const mail = await bus.subscribe({
+      name: 'mail',
+      types: ['invoice.sent'],
+      handler: (delivery) => {
+        invoiced.push(delivery.event.data as string);
+      },
+    });
+    for (const data of ['a', 'b', 'c']) await bus.publish([event('order.placed', 'k-1', data)]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(commits.length, 0, 'three acknowledgements, no commit yet');
+    const started = Date.now();
+    await billing.idle();
+    assert.ok(Date.now() - started < 1_000, 'idle() commits what waits at once');
+    assert.equal(commits.length, 1, 'the three went together');
+    await bus.publish([event('order.placed', 'k-1', 'invoice')]);
+    await waitUntil(() => invoiced.length === 1);
+    assert.equal(commits.at(-1)?.publish, 1, "the handler's event went at once, with its acknowledgement");
+    await mail.idle();
+  } finally {
+    await bus.close();
+    await store.close();
+  }
+  assert.throws(() => createEmbeddedBus(store, { ackDelay: -1 }), /ackDelay/);
+});
+
+async function waitUntil(check: () => boolean, ms = 2_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -28,6 +28,13 @@ export interface EmbeddedBusOptions {
   batch?: number;
   /** Events a subscription holds in memory at most (unsettled or acknowledged above its position). @default 4000 */
   window?: number;
+  /**
+   * How long a subscription's acknowledgements may wait to be committed together when nothing
+   * else is waiting on the commit (a handler's published events, retries and idle() go at once).
+   * Longer: fewer commits at low rates; an acknowledgement not yet committed when the process
+   * dies is delivered again. @default '10ms'
+   */
+  ackDelay?: Duration;
   /** @default silentLogger */
   logger?: Logger;
   /** @default Date.now */
@@ -54,6 +61,7 @@ class EmbeddedBus implements Bus {
   private readonly logger: Logger;
   private readonly batch: number;
   private readonly window: number;
+  private readonly ackDelayMs: number;
   private closed = false;
   private readonly observer: ((types: ReadonlySet<string>) => void) | undefined;
   private readonly reads: SharedReads;
@@ -67,6 +75,7 @@ class EmbeddedBus implements Bus {
     this.logger = options.logger ?? silentLogger;
     this.batch = positiveInteger(options.batch ?? 500, 'bus: `batch`');
     this.window = positiveInteger(options.window ?? 4000, 'bus: `window`');
+    this.ackDelayMs = toMs(options.ackDelay ?? '10ms', 'bus: `ackDelay`');
     this.reads = new SharedReads(log, 2 * this.window);
     const pollMs = Math.max(1, toMs(options.pollInterval ?? '500ms', 'bus: `pollInterval`'));
     this.poll = setInterval(() => this.pollAll(), pollMs);
@@ -201,6 +210,7 @@ class EmbeddedBus implements Bus {
       timeoutMs: toMs(options.timeout ?? '30s', `${where}: \`timeout\``),
       batch: this.batch,
       window: this.window,
+      ackDelayMs: this.ackDelayMs,
       clock: this.clock,
       logger: this.logger,
       appended: (types) => this.wake(types),
