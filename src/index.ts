@@ -18,6 +18,8 @@ export {
 } from './contracts/index.js';
 export { type Duration, toMs } from './core/duration.js';
 export {
+  ActivityTimeoutError,
+  CompensationFailedError,
   ConfigError,
   DeliveryTimeoutError,
   DuplicateNameError,
@@ -34,12 +36,15 @@ export {
   RunInterruptedError,
   SchemaTooNewError,
   SerializationError,
+  SlipInvalidError,
+  SlipTimeoutError,
   StepFailedError,
   StepTimeoutError,
   StoreClosedError,
   StoreUnavailableError,
   TuttiError,
   type TuttiErrorCode,
+  UnknownActivityError,
   UnknownEventTypeError,
   UnknownRunError,
   UnknownSubscriptionError,
@@ -84,6 +89,7 @@ export {
   type TuttiOptions,
 } from './engine/tutti.js';
 export { defineWorkflow } from './engine/workflow.js';
+export * from './slips/index.js';
 export type {
   DeadLetterQuery,
   EventRecord,

@@ -32,7 +32,12 @@ export type TuttiErrorCode =
   | 'EVENT_TOO_LARGE'
   | 'EVENT_WAIT_TIMEOUT'
   | 'DEFINITION_SYNTAX'
-  | 'DEFINITION_INVALID';
+  | 'DEFINITION_INVALID'
+  | 'SLIP_ACTIVITY_UNKNOWN'
+  | 'SLIP_INVALID'
+  | 'SLIP_ACTIVITY_TIMEOUT'
+  | 'SLIP_COMPENSATION_FAILED'
+  | 'SLIP_TIMEOUT';
 
 export interface TuttiErrorOptions {
   cause?: unknown;
@@ -394,5 +399,86 @@ export class DefinitionSyntaxError extends TuttiError {
     this.format = found.format;
     this.line = found.line;
     this.column = found.column;
+  }
+}
+
+/** A routing slip names an activity its catalog does not know (refused before anything is published). */
+export class UnknownActivityError extends TuttiError {
+  readonly activity: string;
+  constructor(activity: string, known: readonly string[], suggestion?: string) {
+    const hint = suggestion ? `did you mean '${suggestion}'? ` : '';
+    super(
+      'SLIP_ACTIVITY_UNKNOWN',
+      `routing slip: no activity named '${activity}' in the catalog; ${hint}known: ${known.map((k) => `'${k}'`).join(', ') || 'none'}. ` +
+        'Fix the name, or add the activity to the catalog given to the builder and the hosts',
+    );
+    this.name = 'UnknownActivityError';
+    this.activity = activity;
+  }
+}
+
+/**
+ * A slip event whose data is not a routing slip, or not one for the activity that received it:
+ * not retryable, so the event becomes a dead letter at once, with this error.
+ */
+export class SlipInvalidError extends TuttiError {
+  readonly eventId: string;
+  constructor(eventId: string, problem: string, options?: { cause?: unknown }) {
+    super(
+      'SLIP_INVALID',
+      `slip event '${eventId}' cannot be carried out: ${problem}; slip events are made by startSlip and the activity hosts, ` +
+        'do not publish them by hand (see `tutti dlq list` for the event)',
+      { cause: options?.cause, retryable: false },
+    );
+    this.name = 'SlipInvalidError';
+    this.eventId = eventId;
+  }
+}
+
+/** An activity's execute or compensate did not finish within the activity's `timeout` (retried). */
+export class ActivityTimeoutError extends TuttiError {
+  constructor(activity: string, what: 'execute' | 'compensate', timeoutMs: number) {
+    super(
+      'SLIP_ACTIVITY_TIMEOUT',
+      `activity '${activity}': ${what} did not finish within ${timeoutMs} ms; make it faster or raise the activity's \`timeout\``,
+      { retryable: true },
+    );
+    this.name = 'ActivityTimeoutError';
+  }
+}
+
+/**
+ * The compensation of a completed activity failed on its last attempt: the compensate event is a
+ * dead letter with this error and a `tutti.slip.compensation-failed` event says so. Redriving the
+ * dead letter carries on compensating the slip from there.
+ */
+export class CompensationFailedError extends TuttiError {
+  readonly trackingId: string;
+  readonly activity: string;
+  constructor(trackingId: string, activity: string, attempts: number, cause: unknown) {
+    super(
+      'SLIP_COMPENSATION_FAILED',
+      `slip '${trackingId}': compensating activity '${activity}' failed after ${attempts} attempt(s): ${describe(cause)}; ` +
+        'fix the cause, then redrive the dead letter (`tutti dlq redrive`) to carry on compensating',
+      { cause, retryable: false },
+    );
+    this.name = 'CompensationFailedError';
+    this.trackingId = trackingId;
+    this.activity = activity;
+  }
+}
+
+/** A slip watcher saw no outcome (completed, faulted, terminated, compensation failed) in time. */
+export class SlipTimeoutError extends TuttiError {
+  readonly trackingId: string;
+  constructor(trackingId: string, timeoutMs: number, lastSeen: string) {
+    super(
+      'SLIP_TIMEOUT',
+      `slip '${trackingId}' has no outcome after ${timeoutMs} ms; ${lastSeen}. ` +
+        'Is a host running for its next activity? Its execute event waits in the log: `tutti events tail --type tutti.slip.execute.<activity>`',
+      { retryable: true },
+    );
+    this.name = 'SlipTimeoutError';
+    this.trackingId = trackingId;
   }
 }
