@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createEmbeddedBus, type Delivery, newEventId } from '../../src/bus/index.js';
 import { createMemoryStore } from '../../src/store/memory/index.js';
+import { createSqliteStore } from '../../src/store/sqlite/index.js';
 import { event } from '../conformance/bus.case.js';
+import { tempDbPath } from '../helpers/temp-db.js';
 
 test('a handler that returns at once works through a long backlog without deepening the stack', async () => {
   const store = createMemoryStore();
@@ -152,3 +154,37 @@ async function waitUntil(check: () => boolean, ms = 2_000): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+test('on SQLite, a retry that succeeds before the failed attempt is saved leaves no parked row and the subscription runs on', async () => {
+  const db = tempDbPath();
+  const store = createSqliteStore({ path: db.path });
+  // Delivery commits land late: attempts 1 and 2 fail and attempt 3 succeeds before the parks are saved.
+  const commitDeliveries = store.commitDeliveries.bind(store);
+  store.commitDeliveries = async (commit) => {
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    return commitDeliveries(commit);
+  };
+  const bus = createEmbeddedBus(store, { pollInterval: 5 });
+  try {
+    const attempts: number[] = [];
+    const sub = await bus.subscribe({
+      name: 'billing',
+      types: ['order.placed'],
+      retry: { initialInterval: 1, jitter: 0 },
+      handler: (delivery) => {
+        attempts.push(delivery.attempt);
+        if (delivery.attempt < 3) throw new Error('flaky');
+      },
+    });
+    await bus.publish([event('order.placed', 'k-1', 'first')]);
+    await sub.idle();
+    await bus.publish([event('order.placed', 'k-1', 'second')]);
+    await sub.idle();
+    assert.deepEqual(attempts, [1, 2, 3, 1, 2, 3], 'the next event was delivered: the subscription did not stop');
+    assert.deepEqual(await store.readParked('billing', ['retrying', 'held', 'dead']), []);
+  } finally {
+    await bus.close();
+    await store.close();
+    db.remove();
+  }
+});

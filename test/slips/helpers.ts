@@ -26,22 +26,9 @@ const STORES: Record<string, () => Promise<{ store: Store; remove(): void }>> = 
   sqlite: async () => {
     const db = tempDbPath('tutti-slips-');
     const store = createSqliteStore({ path: db.path });
-    await warmUp(store);
     return { store, remove: db.remove };
   },
 };
-
-/**
- * Starts the SQLite writer thread before the test. Its first delivery commit takes ~300 ms (the
- * thread starting), and the embedded bus has a race there (reported): a handler that fails and
- * then succeeds on a retry due before its park has committed makes that commit write a parked row
- * with no state, which SQLite refuses, and the subscription stops. Fast test retries hit it on a
- * cold store; warm, commits take ~1 ms.
- */
-async function warmUp(store: Store): Promise<void> {
-  await store.openSubscription('test.warm-up', ['test.warm-up'], 0, Date.now());
-  await store.commitDeliveries({ subscription: 'test.warm-up', position: 0, ackedAbove: [] });
-}
 
 /** What each test gets: a fresh bed, and a slip watcher on its first bus. */
 export interface SlipTest {

@@ -484,7 +484,9 @@ export class Dispatcher {
     for (const entry of parkedNow) this.progress.settle(entry);
     const position = this.progress.position;
     const ackedAbove = this.progress.ackedAbove();
-    const park = parkedNow.map((entry) => this.row(entry));
+    // An entry parked and then delivered successfully before this commit is parked no more: its
+    // unpark is in this commit too, and a row built from it now would have no state.
+    const park = parkedNow.filter((entry) => entry.parked !== undefined).map((entry) => this.row(entry));
     const done = this.log.commitDeliveries({
       subscription: this.settings.name,
       position,
@@ -495,7 +497,7 @@ export class Dispatcher {
     });
     this.committing = done.then(
       () => {
-        for (const row of park) this.landed(row.seq);
+        for (const entry of parkedNow) this.landed(entry.seq);
         for (const seq of unpark) this.landed(seq);
         if (publish.length > 0) this.settings.appended(new Set(publish.map((event) => event.type)));
       },
