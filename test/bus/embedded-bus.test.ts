@@ -4,9 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createEmbeddedBus, type Delivery, newEventId } from '../../src/bus/index.js';
+import { type Bus, createEmbeddedBus, type Delivery, newEventId } from '../../src/bus/index.js';
 import { createMemoryStore } from '../../src/store/memory/index.js';
 import { createSqliteStore } from '../../src/store/sqlite/index.js';
+import type { Store } from '../../src/store/store.js';
 import { event } from '../conformance/bus.case.js';
 import { tempDbPath } from '../helpers/temp-db.js';
 
@@ -76,23 +77,9 @@ test('newEventId: a UUID v7 whose first 48 bits are the time', () => {
 test('a retry that succeeds before its park commit lands is not taken for a redriven dead letter', async () => {
   const store = createMemoryStore();
   // Every delivery commit lands late: the park is still on its way when the retry succeeds.
-  const commitDeliveries = store.commitDeliveries.bind(store);
-  store.commitDeliveries = async (commit) => {
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    return commitDeliveries(commit);
-  };
-  const bus = createEmbeddedBus(store, { pollInterval: 5 });
+  const bus = createEmbeddedBus(commitsLate(store, 40), { pollInterval: 5 });
   try {
-    const attempts: number[] = [];
-    const sub = await bus.subscribe({
-      name: 'billing',
-      types: ['order.placed'],
-      retry: { initialInterval: 1, jitter: 0 },
-      handler: (delivery) => {
-        attempts.push(delivery.attempt);
-        if (delivery.attempt === 1) throw new Error('flaky');
-      },
-    });
+    const { attempts, sub } = await flakySubscription(bus, 1);
     await bus.publish([event('order.placed', 'k-1', 'once')]);
     await sub.idle();
     // Polls keep reading parked rows while the park, then the unpark, land.
@@ -159,23 +146,9 @@ test('on SQLite, a retry that succeeds before the failed attempt is saved leaves
   const db = tempDbPath();
   const store = createSqliteStore({ path: db.path });
   // Delivery commits land late: attempts 1 and 2 fail and attempt 3 succeeds before the parks are saved.
-  const commitDeliveries = store.commitDeliveries.bind(store);
-  store.commitDeliveries = async (commit) => {
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    return commitDeliveries(commit);
-  };
-  const bus = createEmbeddedBus(store, { pollInterval: 5 });
+  const bus = createEmbeddedBus(commitsLate(store, 60), { pollInterval: 5 });
   try {
-    const attempts: number[] = [];
-    const sub = await bus.subscribe({
-      name: 'billing',
-      types: ['order.placed'],
-      retry: { initialInterval: 1, jitter: 0 },
-      handler: (delivery) => {
-        attempts.push(delivery.attempt);
-        if (delivery.attempt < 3) throw new Error('flaky');
-      },
-    });
+    const { attempts, sub } = await flakySubscription(bus, 2);
     await bus.publish([event('order.placed', 'k-1', 'first')]);
     await sub.idle();
     await bus.publish([event('order.placed', 'k-1', 'second')]);
@@ -188,3 +161,28 @@ test('on SQLite, a retry that succeeds before the failed attempt is saved leaves
     db.remove();
   }
 });
+
+/** The store, with every delivery commit landing `ms` late. */
+function commitsLate<S extends Store>(store: S, ms: number): S {
+  const commitDeliveries = store.commitDeliveries.bind(store);
+  store.commitDeliveries = async (commit) => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return commitDeliveries(commit);
+  };
+  return store;
+}
+
+/** A subscription whose handler fails the first `failures` attempts of every event, retrying at once. */
+async function flakySubscription(bus: Bus, failures: number) {
+  const attempts: number[] = [];
+  const sub = await bus.subscribe({
+    name: 'billing',
+    types: ['order.placed'],
+    retry: { initialInterval: 1, jitter: 0 },
+    handler: (delivery) => {
+      attempts.push(delivery.attempt);
+      if (delivery.attempt <= failures) throw new Error('flaky');
+    },
+  });
+  return { attempts, sub };
+}
