@@ -1,7 +1,8 @@
 /**
  * Declarative workflows in Netflix Conductor's format: the definition model, reading JSON and
- * YAML, validation, and Conductor's `${…}` expressions. Pure and engine-independent: running a
- * definition is the engine's part (not built yet, see docs/conductor.md).
+ * YAML, validation, Conductor's `${…}` expressions, and the sandboxed scripts of INLINE, SWITCH,
+ * DO_WHILE and JSON_JQ_TRANSFORM. Engine-independent: running a definition is the engine's part
+ * (not built yet, see docs/conductor.md).
  */
 export {
   type EvaluationOptions,
@@ -38,6 +39,27 @@ export {
   parseTaskDefinition,
   readDefinitionText,
 } from './parse.js';
+export {
+  evaluateInline,
+  evaluateLoopCondition,
+  evaluateSwitchCase,
+  type LoopConditionState,
+  loopConditionInput,
+} from './scripts/evaluators.js';
+export {
+  createJqTransformer,
+  type JqTransformer,
+  type JqTransformOptions,
+  type JqTransformOutput,
+  type JqTransformRequest,
+} from './scripts/jq.js';
+export {
+  createScriptSandbox,
+  type ScriptEvaluatorType,
+  type ScriptRequest,
+  type ScriptSandbox,
+  type ScriptSandboxOptions,
+} from './scripts/sandbox.js';
 export { findUnknownFields } from './unknown-fields.js';
 export { assertValidDefinition, type ValidateOptions, validateDefinition, validateTaskDefinition } from './validate.js';
 export { type TaskSite, walkTasks } from './walk.js';

@@ -31,6 +31,7 @@ export type TuttiErrorCode =
   | 'DELIVERY_TIMEOUT'
   | 'EVENT_TOO_LARGE'
   | 'EVENT_WAIT_TIMEOUT'
+  | 'SCRIPT_FAILED'
   | 'DEFINITION_SYNTAX'
   | 'DEFINITION_INVALID'
   | 'SLIP_ACTIVITY_UNKNOWN'
@@ -345,6 +346,60 @@ export class UnknownEventTypeError extends TuttiError {
     super('EVENT_TYPE_UNKNOWN', message);
     this.name = 'UnknownEventTypeError';
     this.eventType = eventType;
+  }
+}
+
+/** How a Conductor script (INLINE, SWITCH and DO_WHILE `javascript`, JSON_JQ_TRANSFORM's jq) failed. */
+export type ScriptFailureKind =
+  /** The task's script cannot be run as given: an unknown `evaluatorType`, no `expression`. */
+  | 'invalid'
+  /** It does not parse (jq: does not compile); `line` and `column` say where when known. */
+  | 'syntax'
+  /** It threw (jq: `error(…)` or a runtime error). */
+  | 'thrown'
+  /** Stopped at the time limit. */
+  | 'timeout'
+  /** Stopped at the memory limit. */
+  | 'memory'
+  /** Recursion too deep for the stack limit. */
+  | 'stack'
+  /** Its result cannot be carried as JSON (a BigInt, for one). */
+  | 'result'
+  /** The sandbox itself broke down and is being restarted; retrying can help. */
+  | 'unavailable';
+
+/**
+ * A task's script failed or was stopped. The sandbox and every other script carry on; only this
+ * evaluation is lost. `retryable` only for `unavailable`: a script that failed fails again on
+ * the same input.
+ */
+export class ScriptError extends TuttiError {
+  readonly kind: ScriptFailureKind;
+  readonly taskReferenceName: string;
+  readonly language: 'javascript' | 'jq';
+  /** Where a syntax error or a throw is, counting from 1 (0 when unknown). */
+  readonly line: number;
+  readonly column: number;
+  constructor(found: {
+    kind: ScriptFailureKind;
+    taskReferenceName: string;
+    language: 'javascript' | 'jq';
+    problem: string;
+    fix: string;
+    line?: number;
+    column?: number;
+    cause?: unknown;
+  }) {
+    super('SCRIPT_FAILED', `task '${found.taskReferenceName}' (${found.language}): ${found.problem}; ${found.fix}`, {
+      cause: found.cause,
+      retryable: found.kind === 'unavailable',
+    });
+    this.name = 'ScriptError';
+    this.kind = found.kind;
+    this.taskReferenceName = found.taskReferenceName;
+    this.language = found.language;
+    this.line = found.line ?? 0;
+    this.column = found.column ?? 0;
   }
 }
 
