@@ -287,3 +287,41 @@ test('a sub-workflow runs as a child run; a WAIT task waits durably for its sign
     db.remove();
   }
 });
+
+test('an optional task that fails for good is COMPLETED_WITH_ERRORS and the workflow carries on', async () => {
+  const workers = defineTaskWorkers({
+    lyrics: () => {
+      throw new Error('no lyrics service');
+    },
+    master: () => ({ file: 'take.wav' }),
+  });
+  const def: WorkflowDef = {
+    name: 'single',
+    version: 1,
+    schemaVersion: 2,
+    tasks: [
+      {
+        name: 'lyrics',
+        taskReferenceName: 'lyrics',
+        type: 'SIMPLE',
+        optional: true,
+        taskDefinition: { name: 'lyrics', retryCount: 0, timeoutSeconds: 60 },
+      },
+      { name: 'master', taskReferenceName: 'master', type: 'SIMPLE' },
+    ],
+    outputParameters: { lyrics: '${lyrics.status}', file: '${master.output.file}' },
+  };
+  const tutti = await createTutti({
+    store: 'memory:',
+    services: [workers.service],
+    workflows: [conductorWorkflow(def, { workers })],
+  });
+  try {
+    assert.deepEqual(await (await tutti.start('single', {})).result(), {
+      lyrics: 'COMPLETED_WITH_ERRORS',
+      file: 'take.wav',
+    });
+  } finally {
+    await tutti.close();
+  }
+});

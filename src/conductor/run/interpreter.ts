@@ -10,7 +10,7 @@
  * FORK_JOIN + JOIN, SUB_WORKFLOW, WAIT (until signalled). The others are refused when the
  * workflow is built, naming the task (see docs/conductor.md).
  */
-import { ConfigError, NonRetryableError } from '../../core/errors.js';
+import { ConfigError, NonRetryableError, StepFailedError } from '../../core/errors.js';
 import type { WorkflowContext, WorkflowDefinition } from '../../core/types.js';
 import { defineWorkflow } from '../../engine/workflow.js';
 import { type ExpressionContext, evaluateParameters, type TaskState } from '../expressions.js';
@@ -137,18 +137,20 @@ class Execution {
   private async execute(task: WorkflowTask): Promise<void> {
     const taskDef = task.taskDefinition ?? this.options.taskDefs?.[task.name];
     const input = this.evaluate(task.inputParameters ?? {}, taskDef);
-    const record = (output: JsonObject, status = 'COMPLETED') => {
+    const record = (output: JsonObject, state: Omit<TaskState, 'output'> = { status: 'COMPLETED' }) => {
       this.tasks[task.taskReferenceName] = {
+        ...state,
         input,
         output,
-        status,
         taskType: task.type ?? 'SIMPLE',
         referenceTaskName: task.taskReferenceName,
       };
     };
     switch (task.type ?? 'SIMPLE') {
-      case 'SIMPLE':
-        return record(await this.simple(task, input, taskDef));
+      case 'SIMPLE': {
+        const { output, ...state } = await this.simple(task, input, taskDef);
+        return record(output as JsonObject, state);
+      }
       case 'SET_VARIABLE':
         Object.assign(this.variables, input);
         return record({});
@@ -186,22 +188,16 @@ class Execution {
     }
   }
 
-  private async simple(task: WorkflowTask, input: JsonObject, taskDef: TaskDef | undefined): Promise<JsonObject> {
+  /** Runs a SIMPLE task's worker; what it recorded (an optional task that failed for good carries on). */
+  private async simple(task: WorkflowTask, input: JsonObject, taskDef: TaskDef | undefined): Promise<TaskState> {
     const step = this.options.workers.stepFor(task.name);
     if (!step) throw new ConfigError(`no worker for task '${task.name}'`);
     try {
-      return (await this.ctx.step(step, input, stepOptions(task, taskDef))) ?? {};
+      return { output: (await this.ctx.step(step, input, stepOptions(task, taskDef))) ?? {}, status: 'COMPLETED' };
     } catch (error) {
-      if (!task.optional) throw error;
-      // An optional task that failed for good: the workflow carries on (COMPLETED_WITH_ERRORS).
-      const reason = error instanceof Error ? error.message : String(error);
-      this.tasks[task.taskReferenceName] = {
-        input,
-        output: {},
-        status: 'COMPLETED_WITH_ERRORS',
-        reasonForIncompletion: reason,
-      };
-      return {};
+      // Only a task that failed for good is tolerated: a cancellation or a replay conflict is not the task's.
+      if (!task.optional || !(error instanceof StepFailedError)) throw error;
+      return { output: {}, status: 'COMPLETED_WITH_ERRORS', reasonForIncompletion: error.message };
     }
   }
 
