@@ -109,7 +109,6 @@ class AttemptDelivery implements Delivery {
 }
 
 export class Dispatcher {
-  private readCursor = 0;
   /** The position and the acknowledgements above it, as the next commit writes them. */
   private progress = new Progress<Entry>(0, []);
   /** Acknowledged or parked seqs above the position at start: skipped when the log is read. */
@@ -170,7 +169,7 @@ export class Dispatcher {
   async start(initialPosition: number): Promise<void> {
     const { name, types, clock } = this.settings;
     const subscription = await this.log.openSubscription(name, types, initialPosition, clock());
-    this.readCursor = this.scannedTo = subscription.position;
+    this.scannedTo = subscription.position;
     this.progress = new Progress(subscription.position, subscription.ackedAbove);
     for (const seq of subscription.ackedAbove) this.settledAtStart.add(seq);
     const parked = await this.log.readParked(name, ['retrying', 'held', 'dead']);
@@ -250,9 +249,9 @@ export class Dispatcher {
       // Acknowledged events above the position count too: they are remembered until it passes them.
       while (!this.stopped && this.progress.held < window) {
         const end = this.idleWaiters.length > 0 ? await this.log.lastSeq() : 0;
-        const { records, complete } = await this.settings.read({ after: this.readCursor, types, limit: batch });
+        const { records, complete } = await this.settings.read({ after: this.progress.lastRead, types, limit: batch });
         for (const record of records) this.accept(record);
-        if (complete) this.scannedTo = Math.max(this.scannedTo, end, this.readCursor);
+        if (complete) this.scannedTo = Math.max(this.scannedTo, end, this.progress.lastRead);
         this.pump();
         if (records.length < batch) break;
       }
@@ -270,7 +269,6 @@ export class Dispatcher {
 
   private accept(record: EventRecord): void {
     const seq = record.seq;
-    this.readCursor = seq;
     this.progress.readUpTo(seq);
     if (this.settledAtStart.size > 0 && this.settledAtStart.delete(seq)) return;
     const entry = newEntry(record, 0, undefined, false);

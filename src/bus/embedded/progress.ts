@@ -24,7 +24,6 @@ export class Progress<E extends Tracked> {
   /** Acknowledged seqs above the position, ascending, from `ackedHead` on. */
   private acked: number[];
   private ackedHead = 0;
-  /** The last seq read (whether tracked or skipped). */
   private readTo: number;
 
   constructor(position: number, ackedAbove: readonly number[]) {
@@ -69,6 +68,11 @@ export class Progress<E extends Tracked> {
     if (at > this.ackedHead && this.acked[at - 1] === seq) return;
     if (at === this.acked.length) this.acked.push(seq);
     else this.acked.splice(at, 0, seq);
+  }
+
+  /** The last seq read (whether tracked or skipped): the next read starts after it. */
+  get lastRead(): number {
+    return this.readTo;
   }
 
   /** Every event at or below it is settled. */
