@@ -6,8 +6,8 @@
  * definition is data Tutti also shows, compares and stores, and one type per field keeps it so.
  */
 import type { DefinitionIssue } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
 import type { ObjectKind } from './fields.js';
-import { didYouMean } from './suggest.js';
 import { isPlainObject } from './walk.js';
 
 type FieldType =

@@ -9,8 +9,8 @@
  */
 import { childPath } from '../contracts/json-schema.js';
 import type { DefinitionIssue } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
 import { findPlaceholders, referencedTask, unterminatedPlaceholders } from './placeholders.js';
-import { didYouMean } from './suggest.js';
 import { ancestry, describeTask, isPlainObject, stringField, type TaskSite, taskType, walkTaskList } from './walk.js';
 
 /** Every string in `value` with its field path (`inputParameters.http_request.uri`). */

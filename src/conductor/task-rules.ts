@@ -4,9 +4,9 @@
  * each message names the task, the field and the fix.
  */
 import type { DefinitionIssue } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
 import { fieldTypeIssues, shown } from './field-types.js';
 import { TASK_TYPES, type TaskDef } from './model.js';
-import { didYouMean } from './suggest.js';
 import { describeTask, isPlainObject, stringField, type TaskSite, taskType } from './walk.js';
 
 /** Conductor task types Tutti does not run (yet): named as such rather than as typos. */

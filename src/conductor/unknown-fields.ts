@@ -4,8 +4,8 @@
  * `metadata`…) are not checked: any key is valid there.
  */
 import type { DefinitionIssue } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
 import { KNOWN_FIELDS, type ObjectKind } from './fields.js';
-import { didYouMean } from './suggest.js';
 import { describeTask, isPlainObject, stringField, walkTasks } from './walk.js';
 
 // What messages call each kind of object when no suggestion fits.

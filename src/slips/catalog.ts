@@ -4,8 +4,9 @@
  * name starts (slip events are durable messages, like a queue nobody reads yet). A builder or a
  * host given a catalog refuses unknown names up front instead, with a suggestion for a typo.
  */
-import { closestName } from '../conductor/suggest.js';
+
 import { UnknownActivityError } from '../core/errors.js';
+import { closestName } from '../core/suggest.js';
 
 /** Activity names, or the activities themselves. */
 export type Catalog = readonly (string | { readonly name: string })[];

@@ -13,8 +13,8 @@ import {
   parseTaskDefinition,
   readDefinitionText,
 } from '../../src/conductor/index.js';
-import { closestName, editDistance } from '../../src/conductor/suggest.js';
 import { DefinitionError, DefinitionSyntaxError } from '../../src/core/errors.js';
+import { closestName, editDistance } from '../../src/core/suggest.js';
 
 function fixture(name: string): string {
   return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
