@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Conductor expressions are `${…}` in plain strings
 /** Conductor definitions run on the engine: seed 004 unchanged, control flow, retries, sub-workflows, waits, restarts. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -12,8 +12,9 @@
  * engine broke down) has the thread terminated and the next job sent to a new one. Jobs queue in
  * order; one is in flight.
  */
-import { type ResourceLimits, Worker } from 'node:worker_threads';
+import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { ConfigError } from '../../core/errors.js';
+import { spawnModuleWorker } from '../../core/worker-thread.js';
 
 export type WorkerOutcome<Reply> =
   | { type: 'reply'; reply: Reply }
@@ -152,22 +153,11 @@ export class IsolatedWorker<Job, Reply extends ThreadReply> {
   }
 }
 
-/**
- * Built code runs the `.js` entry. Run from the TypeScript sources (tests, via tsx), a worker
- * does not inherit the parent's loader, so the thread registers tsx (a dev dependency, present
- * whenever the sources are run) before it imports the `.ts` entry.
- */
 function spawnThread(options: IsolatedWorkerOptions): Worker {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./${options.entry}.${fromSources ? 'ts' : 'js'}`, import.meta.url);
-  const threadOptions = {
+  return spawnModuleWorker(import.meta.url, options.entry, {
     workerData: options.workerData,
     resourceLimits: options.resourceLimits,
     stdout: true,
     stderr: true,
-  };
-  if (!fromSources) return new Worker(entry, threadOptions);
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(bootstrap, { ...threadOptions, eval: true });
+  });
 }

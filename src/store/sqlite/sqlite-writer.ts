@@ -11,9 +11,10 @@
  *
  * Both run the same operations (sqlite-writes.ts) and report failures the same way.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { StoreUnavailableError, type TuttiError } from '../../core/errors.js';
+import { spawnModuleWorker } from '../../core/worker-thread.js';
 import { type StoreWrite as Write, writeWeight } from '../store-write.js';
 import type { ResolvedSqliteStoreOptions } from './sqlite-options.js';
 import {
@@ -168,16 +169,6 @@ function inlineable(batch: readonly Write[], maxRows: number): boolean {
   return count <= maxRows;
 }
 
-/**
- * Built code runs `sqlite-writer-thread.js`. Run from the TypeScript sources (tests, bench, via
- * tsx), a worker does not inherit the parent's loader, so the thread first registers tsx (a dev
- * dependency, present whenever the sources are run) and then imports the `.ts` entry.
- */
 function spawnWriterThread(options: ResolvedSqliteStoreOptions): Worker {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./sqlite-writer-thread.${fromSources ? 'ts' : 'js'}`, import.meta.url);
-  if (!fromSources) return new Worker(entry, { workerData: options });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData: options });
+  return spawnModuleWorker(import.meta.url, 'sqlite-writer-thread', { workerData: options });
 }
