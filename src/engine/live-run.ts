@@ -84,15 +84,15 @@ export class LiveRun extends RunJournal {
       runId,
       workflow: def.name,
       version: def.version,
-      step: (ref, input, options) => this.step(ref, input, options),
-      sleep: (duration) => this.sleep(duration),
-      child: (workflow, input, options) => this.child(workflow, input, options),
+      step: (ref, input, options) => this.inTurn(() => this.step(ref, input, options)),
+      sleep: (duration) => this.inTurn(() => this.sleep(duration)),
+      child: (workflow, input, options) => this.inTurn(() => this.child(workflow, input, options)),
       now: () => this.now(),
       random: () => this.random(),
       uuid: () => uuidFrom(this.random),
-      emit: (contract, data, options) => this.emit(contract, data, options),
-      waitForEvent: (contract, options) => this.waitForEvent(contract, options),
-      waitForSignal: (name, options) => this.waitForSignal(name, options),
+      emit: (contract, data, options) => this.inTurn(() => this.emit(contract, data, options)),
+      waitForEvent: (contract, options) => this.inTurn(() => this.waitForEvent(contract, options)),
+      waitForSignal: (name, options) => this.inTurn(() => this.waitForSignal(name, options)),
     } satisfies WorkflowContext);
   }
 

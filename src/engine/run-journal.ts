@@ -19,6 +19,7 @@ import type { Cause, PublishOptions } from './event-envelope.js';
 import type { EventWaits } from './event-waits.js';
 import type { TuttiEvents } from './events.js';
 import type { Registry } from './registry.js';
+import { Turns } from './turns.js';
 
 export type Durability = 'strict' | 'pipelined';
 
@@ -75,6 +76,8 @@ export abstract class RunJournal {
   protected retries = 0;
   protected compensating = false;
   protected status: RunStatus;
+  /** The order in which outcomes go back to the workflow (see turns.ts). */
+  protected readonly turns: Turns;
 
   constructor(
     protected readonly env: RunEnvironment,
@@ -85,6 +88,7 @@ export abstract class RunJournal {
     protected readonly timers: Map<number, TimerRecord>,
   ) {
     this.status = status;
+    this.turns = new Turns(journal.values());
     for (const position of journal.keys()) if (position > this.lastRecorded) this.lastRecorded = position;
     for (const position of timers.keys()) this.storedTimers.add(position);
     this.log = childLogger(env.logger, { runId, workflow: def.name });
@@ -227,7 +231,8 @@ export abstract class RunJournal {
     attempts: number,
     startedAt: number,
   ): JournalEntry {
-    return { runId: this.runId, position, kind, name, ok, output, attempts, startedAt, finishedAt: this.env.clock() };
+    const finishedAt = this.turns.stamp(this.env.clock(), position, kind);
+    return { runId: this.runId, position, kind, name, ok, output, attempts, startedAt, finishedAt };
   }
 
   protected replayed(entry: JournalEntry): unknown {
@@ -264,6 +269,16 @@ export abstract class RunJournal {
     this.fatal ??= error;
     throw error;
   }
+
+  /** Runs a context call; its outcome goes back to the workflow in its turn (see turns.ts). */
+  protected inTurn<T>(call: () => Promise<T>): Promise<T> {
+    const position = this.next;
+    const settled = call();
+    // A call that failed before taking a position (bad arguments) has no turn to wait for.
+    return this.next === position ? settled : this.turns.after(position, settled, this.alone);
+  }
+
+  private readonly alone = () => this.inflight === 0;
 
   protected throwIfStopped(): void {
     if (this.fatal) throw this.fatal;
