@@ -10,7 +10,7 @@ test('seed 004: encode, then deploy the encoded file; the output is the CDN URL'
   const media = createMediaWorkers();
   const tutti = await createTutti({
     store: `sqlite:${db.path}`,
-    services: [media.workers.service],
+    services: media.workers.services,
     workflows: [media.workflow],
   });
   try {

@@ -10,7 +10,7 @@ mkdirSync('.tutti', { recursive: true });
 const media = createMediaWorkers();
 const tutti = await createTutti({
   store: 'sqlite:.tutti/media.db',
-  services: [media.workers.service],
+  services: media.workers.services,
   workflows: [media.workflow],
 });
 const run = await tutti.start('encode_and_deploy', { fileLocation: 's3://studio/raw/session-12.mov' });

@@ -11,18 +11,30 @@ export interface DbOption {
 
 export const DB_HELP = 'SQLite database file (default: $TUTTI_DB or ./tutti.db)';
 
-/** The database file: --db, else $TUTTI_DB, else ./tutti.db. It must exist: reading never creates one. */
+/** The database file: --db, else $TUTTI_DB, else ./tutti.db. */
+function dbPath(options: DbOption): string {
+  return options.db ?? process.env.TUTTI_DB ?? './tutti.db';
+}
+
+/** The database file (dbPath). It must exist: reading never creates one. */
 export function openExisting(options: DbOption): Store {
-  const path = options.db ?? process.env.TUTTI_DB ?? './tutti.db';
+  const path = dbPath(options);
   if (!existsSync(path)) {
     throw new ConfigError(`no database at '${path}'; pass --db <file> or set TUTTI_DB`);
   }
   return createSqliteStore({ path });
 }
 
-/** Opens the database (openExisting), runs `use` with it and closes it, also when `use` throws. */
-export async function withStore<T>(options: DbOption, use: (store: Store) => Promise<T>): Promise<T> {
-  const store = openExisting(options);
+/**
+ * Opens the database, runs `use` with it and closes it, also when `use` throws. The file must
+ * exist (openExisting) unless `create` is set, for commands whose purpose is to write.
+ */
+export async function withStore<T>(
+  options: DbOption,
+  use: (store: Store) => Promise<T>,
+  { create = false }: { create?: boolean } = {},
+): Promise<T> {
+  const store = create ? createSqliteStore({ path: dbPath(options) }) : openExisting(options);
   try {
     return await use(store);
   } finally {
@@ -62,3 +74,6 @@ export const truncate = (s: string, max = 60) => (s.length > max ? `${s.slice(0,
 export const print = (text: string) => {
   process.stdout.write(`${text}\n`);
 };
+
+/** A command that ran but did not succeed (a run that failed): its message, and exit code 1. */
+export class CommandFailed extends Error {}

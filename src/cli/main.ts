@@ -3,8 +3,11 @@
  */
 import { Command } from 'commander';
 import { TuttiError } from '../core/errors.js';
+import { CommandFailed } from './common.js';
+import { registerDefsCommand } from './defs.js';
 import { registerDlqCommand } from './dlq.js';
 import { registerEventsCommand } from './events.js';
+import { registerRunCommand } from './run.js';
 import { registerRunsCommand } from './runs.js';
 
 export function buildProgram(): Command {
@@ -13,8 +16,10 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) });
   registerRunsCommand(program);
+  registerRunCommand(program);
   registerEventsCommand(program);
   registerDlqCommand(program);
+  registerDefsCommand(program);
   return program;
 }
 
@@ -23,6 +28,10 @@ export async function main(argv: string[]): Promise<number> {
     await buildProgram().parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
+    if (error instanceof CommandFailed) {
+      process.stderr.write(`tutti: ${error.message}\n`);
+      return 1;
+    }
     // Expected failures (bad input, unknown run) print one clear line; anything else its stack.
     process.stderr.write(`tutti: ${error instanceof TuttiError ? error.message : (error as Error).stack}\n`);
     return error instanceof TuttiError ? 2 : 1;

@@ -1,8 +1,8 @@
 /**
  * Declarative workflows in Netflix Conductor's format: the definition model, reading JSON and
  * YAML, validation, Conductor's `${…}` expressions, and the sandboxed scripts of INLINE, SWITCH,
- * DO_WHILE and JSON_JQ_TRANSFORM. Engine-independent: running a definition is the engine's part
- * (not built yet, see docs/conductor.md).
+ * DO_WHILE and JSON_JQ_TRANSFORM, and the registry of definitions by name and version.
+ * Engine-independent: running a definition on the engine is `./run/` (docs/conductor.md).
  */
 export {
   type EvaluationOptions,
@@ -39,6 +39,16 @@ export {
   parseTaskDefinition,
   readDefinitionText,
 } from './parse.js';
+export {
+  createDefinitionRegistry,
+  type DefinitionDocument,
+  type DefinitionRegistry,
+  type DefinitionRegistryOptions,
+  type RegisteredDefinition,
+  type RegisterOptions,
+  type Registration,
+  readDefinitionDocument,
+} from './registry.js';
 export {
   evaluateInline,
   evaluateLoopCondition,

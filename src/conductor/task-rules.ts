@@ -136,6 +136,10 @@ const RULES: Readonly<Record<string, Rule>> = {
     });
   },
   FORK_JOIN_DYNAMIC(task, report, context) {
+    // Conductor's newer form names no parameters: `forkTaskName` (or `forkTaskType`) and `forkTaskInputs`.
+    const input = task.inputParameters;
+    const simple = isPlainObject(input) && input.forkTaskInputs !== undefined;
+    if (simple && !filled(task.dynamicForkTasksParam) && !filled(task.dynamicForkJoinTasksParam)) return;
     if (filled(task.dynamicForkJoinTasksParam)) {
       if (filled(task.dynamicForkTasksParam) || filled(task.dynamicForkTasksInputParamName)) {
         report(

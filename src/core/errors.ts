@@ -32,8 +32,10 @@ export type TuttiErrorCode =
   | 'EVENT_TOO_LARGE'
   | 'EVENT_WAIT_TIMEOUT'
   | 'SCRIPT_FAILED'
+  | 'HTTP_TASK_FAILED'
   | 'DEFINITION_SYNTAX'
   | 'DEFINITION_INVALID'
+  | 'DEFINITION_CONFLICT'
   | 'SLIP_ACTIVITY_UNKNOWN'
   | 'SLIP_INVALID'
   | 'SLIP_ACTIVITY_TIMEOUT'
@@ -403,6 +405,62 @@ export class ScriptError extends TuttiError {
   }
 }
 
+/** How a Conductor HTTP task failed. */
+export type HttpTaskFailureKind =
+  /** The request cannot be made as given: no `uri`, a relative or non-http(s) URI, a method fetch cannot send, a bad header or timeout. */
+  | 'invalid'
+  /** The server answered with a status outside 200–299; `statusCode` and `response` say what it answered. */
+  | 'status'
+  /** No answer: the name did not resolve, the connection was refused or reset, TLS failed. */
+  | 'network'
+  /** No complete answer within the call's deadline. */
+  | 'timeout'
+  /** The response body is larger than the limit (`maxResponseBytes`). */
+  | 'too-large';
+
+/** What the server answered, in the shape of Conductor's `output.response`. */
+export interface HttpTaskResponse {
+  statusCode: number;
+  reasonPhrase: string;
+  /** Header name (lower case) to its values. */
+  headers: Record<string, string[]>;
+  /** The body, parsed as JSON when it is JSON, else its text; null when empty. */
+  body: unknown;
+}
+
+/**
+ * A Conductor HTTP task failed. `retryable` is decided by the caller for `status`, `network` and
+ * `timeout` (Conductor retries every failed HTTP task per its task definition); never for
+ * `invalid` and `too-large`, which fail the same way again on the same input.
+ */
+export class HttpTaskError extends TuttiError {
+  readonly kind: HttpTaskFailureKind;
+  readonly taskReferenceName: string;
+  /** The answer's status, 0 when there was none. */
+  readonly statusCode: number;
+  /** The answer, for `status` failures: what the task's `output.response` would have held. */
+  readonly response: HttpTaskResponse | undefined;
+  constructor(found: {
+    kind: HttpTaskFailureKind;
+    taskReferenceName: string;
+    problem: string;
+    fix: string;
+    retryable?: boolean;
+    response?: HttpTaskResponse;
+    cause?: unknown;
+  }) {
+    super('HTTP_TASK_FAILED', `task '${found.taskReferenceName}' (HTTP): ${found.problem}; ${found.fix}`, {
+      cause: found.cause,
+      retryable: found.kind === 'invalid' || found.kind === 'too-large' ? false : (found.retryable ?? true),
+    });
+    this.name = 'HttpTaskError';
+    this.kind = found.kind;
+    this.taskReferenceName = found.taskReferenceName;
+    this.statusCode = found.response?.statusCode ?? 0;
+    this.response = found.response;
+  }
+}
+
 /** Where in a declarative definition an issue is, and what is wrong there. */
 export interface DefinitionIssue {
   /** The object at fault, in the notation of the source: `tasks[1].decisionCases.big[0]`; '' for the definition itself. */
@@ -454,6 +512,45 @@ export class DefinitionSyntaxError extends TuttiError {
     this.format = found.format;
     this.line = found.line;
     this.column = found.column;
+  }
+}
+
+/**
+ * A definition registered under a name and version that already hold a different one. Nothing was
+ * overwritten: registering is idempotent for the same definition, and a change needs a new
+ * version, or an explicit replace.
+ */
+export class DefinitionConflictError extends TuttiError {
+  readonly kind: 'workflow' | 'task';
+  readonly definitionName: string;
+  readonly version: number;
+  constructor(found: {
+    kind: 'workflow' | 'task';
+    name: string;
+    version: number;
+    /** The highest version registered under the name, for the version to suggest. */
+    latestVersion: number;
+    /** Where the new definition comes from, e.g. its file name. */
+    source?: string | undefined;
+  }) {
+    const replace = 'register it with `replace: true` (`tutti defs register --replace`)';
+    const fix =
+      found.kind === 'workflow'
+        ? `set its 'version' to ${found.latestVersion + 1} to register the change as a new version, or ${replace} to overwrite v${found.version}`
+        : `task definitions have no versions: ${replace} to overwrite it`;
+    const what =
+      found.kind === 'workflow'
+        ? `workflow definition '${found.name}' v${found.version}`
+        : `task definition '${found.name}'`;
+    const from = found.source === undefined ? '' : ` (${found.source})`;
+    super(
+      'DEFINITION_CONFLICT',
+      `${what}${from}: another definition is registered under that name${found.kind === 'workflow' ? ' and version' : ''} and was kept; ${fix}`,
+    );
+    this.name = 'DefinitionConflictError';
+    this.kind = found.kind;
+    this.definitionName = found.name;
+    this.version = found.version;
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Retry policy: exponential backoff with full jitter, bounded by a maximum delay and attempts.
+ * Retry policy: exponential (or linear) backoff with jitter, bounded by a maximum delay and attempts.
  *
  * Jitter spreads the retries of many runs that failed together (a dependency restarting) so they
  * do not hammer it in lock-step. The random source is injected so a run's delays are reproducible.
@@ -14,6 +14,12 @@ export interface RetryOptions {
   initialInterval?: Duration;
   /** Growth of the delay per attempt. @default 2 */
   backoffCoefficient?: number;
+  /**
+   * 'exponential': the delay is multiplied by `backoffCoefficient` per retry; 'linear': the n-th
+   * retry waits n × `initialInterval` (Conductor's LINEAR_BACKOFF), and `backoffCoefficient` is unused.
+   * @default 'exponential'
+   */
+  backoff?: 'exponential' | 'linear';
   /** Cap on one delay. @default '30s' */
   maxInterval?: Duration;
   /** Fraction of each delay that is randomised (0 = none, 1 = full jitter). @default 0.2 */
@@ -26,6 +32,7 @@ export interface RetryPolicy {
   maxAttempts: number;
   initialIntervalMs: number;
   backoffCoefficient: number;
+  backoff: 'exponential' | 'linear';
   maxIntervalMs: number;
   jitter: number;
   nonRetryable: readonly string[];
@@ -35,6 +42,7 @@ export const DEFAULT_RETRY: RetryPolicy = Object.freeze({
   maxAttempts: 3,
   initialIntervalMs: 100,
   backoffCoefficient: 2,
+  backoff: 'exponential',
   maxIntervalMs: 30_000,
   jitter: 0.2,
   nonRetryable: Object.freeze([]) as readonly string[],
@@ -50,6 +58,7 @@ export function resolveRetry(options: RetryOptions | undefined, base: RetryPolic
         ? base.initialIntervalMs
         : toMs(options.initialInterval, `${where}.retry.initialInterval`),
     backoffCoefficient: options.backoffCoefficient ?? base.backoffCoefficient,
+    backoff: options.backoff ?? base.backoff,
     maxIntervalMs:
       options.maxInterval === undefined ? base.maxIntervalMs : toMs(options.maxInterval, `${where}.retry.maxInterval`),
     jitter: options.jitter ?? base.jitter,
@@ -61,6 +70,11 @@ export function resolveRetry(options: RetryOptions | undefined, base: RetryPolic
   if (!(policy.backoffCoefficient >= 1)) {
     throw new ConfigError(`${where}.retry.backoffCoefficient must be >= 1 (got ${options.backoffCoefficient})`);
   }
+  if (policy.backoff !== 'exponential' && policy.backoff !== 'linear') {
+    throw new ConfigError(
+      `${where}.retry.backoff must be 'exponential' or 'linear' (got ${JSON.stringify(options.backoff)})`,
+    );
+  }
   if (!(policy.jitter >= 0 && policy.jitter <= 1)) {
     throw new ConfigError(`${where}.retry.jitter must be between 0 and 1 (got ${options.jitter})`);
   }
@@ -69,8 +83,11 @@ export function resolveRetry(options: RetryOptions | undefined, base: RetryPolic
 
 /** Delay before attempt `nextAttempt` (2 = the first retry), given a random number in [0, 1). */
 export function backoffDelay(policy: RetryPolicy, nextAttempt: number, random: number): number {
-  const exponential = policy.initialIntervalMs * policy.backoffCoefficient ** (nextAttempt - 2);
-  const capped = Math.min(exponential, policy.maxIntervalMs);
+  const grown =
+    policy.backoff === 'linear'
+      ? policy.initialIntervalMs * (nextAttempt - 1)
+      : policy.initialIntervalMs * policy.backoffCoefficient ** (nextAttempt - 2);
+  const capped = Math.min(grown, policy.maxIntervalMs);
   return Math.round(capped * (1 - policy.jitter * random));
 }
 

@@ -15,11 +15,13 @@
  *
  * - The event log (event-log.ts) is part of the port: a transition's `publish` (the outbox) lands
  *   in the log in the same transaction as the run's state.
+ * - So are the Conductor definitions (definitions.ts), by kind, name and version.
  *
  * What it leaves out (later issues, designed to fit)
  * - Ownership of runs by engine nodes (leases on runs) for several nodes on PostgreSQL.
  * - Archival of finished runs and of old events.
  */
+import type { DefinitionStore } from './definitions.js';
 import type { EventLog, NewEvent } from './event-log.js';
 
 /** A run's life: in flight (the first four) or finished (the last three). */
@@ -156,7 +158,7 @@ export interface RunQuery {
   limit?: number;
 }
 
-export interface Store extends EventLog {
+export interface Store extends EventLog, DefinitionStore {
   /** 'memory', 'sqlite', ...: for messages and benchmarks. */
   readonly kind: string;
 

@@ -25,7 +25,7 @@ test("seed 004's encode_and_deploy runs unchanged: inputs flow by expression, th
   });
   const tutti = await createTutti({
     store: 'memory:',
-    services: [workers.service],
+    services: workers.services,
     workflows: [conductorWorkflow(def, { workers })],
   });
   try {
@@ -134,7 +134,7 @@ test('fork/join, set-variable and switch take the path the input selects; TERMIN
   const workers = releaseWorkers(calls);
   const tutti = await createTutti({
     store: 'memory:',
-    services: [workers.service],
+    services: workers.services,
     workflows: [conductorWorkflow(flow, { workers })],
   });
   try {
@@ -186,7 +186,7 @@ test("a task definition's retries apply: retryCount more attempts, then the run 
   });
   const tutti = await createTutti({
     store: 'memory:',
-    services: [workers.service],
+    services: workers.services,
     workflows: [conductorWorkflow(def(2), { workers }), conductorWorkflow(def(0), { workers })],
   });
   try {
@@ -200,24 +200,27 @@ test("a task definition's retries apply: retryCount more attempts, then the run 
   }
 });
 
-test('what cannot run yet is refused when the workflow is built, naming the task', () => {
+test('what cannot run is refused when the workflow is built, naming the task and the fix', () => {
   const workers = defineTaskWorkers({});
-  const media = loadDefinition(fixture('media_pipeline.json'));
-  assert.throws(
-    () => conductorWorkflow(media, { workers }),
-    /task '\w+' \(tasks\[\d+\][^)]*\) is of type \w+, which Tutti does not run yet/,
-  );
   const seed = loadDefinition(fixture('encode_and_deploy.json'));
   assert.throws(() => conductorWorkflow(seed, { workers }), /no worker for task 'encode' \(tasks\[0\]\)/);
+  const both = defineTaskWorkers({ encode: () => ({}), deploy: () => ({}) });
   const linear = structuredClone(seed);
   (linear.tasks[0] as { taskDefinition?: object }).taskDefinition = {
     name: 'encode',
     retryLogic: 'LINEAR_BACKOFF',
+    backoffScaleFactor: 0,
     timeoutSeconds: 1,
   };
   assert.throws(
-    () => conductorWorkflow(linear, { workers: defineTaskWorkers({ encode: () => ({}), deploy: () => ({}) }) }),
-    /LINEAR_BACKOFF/,
+    () => conductorWorkflow(linear, { workers: both }),
+    /task 'encode' \(tasks\[0\]\): 'backoffScaleFactor' must be a whole number, 1 or more, but is 0/,
+  );
+  const sqs = structuredClone(seed);
+  sqs.tasks.push({ name: 'notify', taskReferenceName: 'notify', type: 'EVENT', sink: 'sqs:deployed' });
+  assert.throws(
+    () => conductorWorkflow(sqs, { workers: both }),
+    /task 'notify' \(tasks\[2\]\) sink 'sqs:deployed' is another broker's; Tutti publishes on its own bus: use 'tutti:<event type>'/,
   );
 });
 
@@ -271,7 +274,7 @@ test('a sub-workflow runs as a child run; a WAIT task waits durably for its sign
       workers,
       subWorkflow: (name) => (name === 'mastering' ? mastering : undefined),
     });
-    return createTutti({ store: `sqlite:${db.path}`, services: [workers.service], workflows: [mastering, album] });
+    return createTutti({ store: `sqlite:${db.path}`, services: workers.services, workflows: [mastering, album] });
   };
   try {
     let tutti = await open();
@@ -314,7 +317,7 @@ test('an optional task that fails for good is COMPLETED_WITH_ERRORS and the work
   };
   const tutti = await createTutti({
     store: 'memory:',
-    services: [workers.service],
+    services: workers.services,
     workflows: [conductorWorkflow(def, { workers })],
   });
   try {

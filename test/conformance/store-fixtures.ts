@@ -1,4 +1,5 @@
 /** Records for the store conformance suite: valid by default, overridable per case. */
+import type { NewDefinition } from '../../src/store/definitions.js';
 import type { NewEvent, ParkedDelivery } from '../../src/store/event-log.js';
 import type { JournalEntry, NewRun, NewTask, TimerRecord } from '../../src/store/store.js';
 
@@ -75,6 +76,17 @@ export function parked(subscription: string, seq: number, overrides: Partial<Par
     error: '{"kind":"error","name":"Error","message":"boom"}',
     firstFailedAt: 8_000,
     lastFailedAt: 8_000,
+    ...overrides,
+  };
+}
+
+export function newDefinition(name: string, version: number, overrides: Partial<NewDefinition> = {}): NewDefinition {
+  return {
+    kind: 'workflow',
+    name,
+    version,
+    body: `{"name":"${name}","version":${version},"tasks":[]}`,
+    registeredAt: 7_000,
     ...overrides,
   };
 }

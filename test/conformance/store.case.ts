@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { RunStatus, Store, Transition } from '../../src/store/store.js';
 import { eventLogCases } from './event-log.case.js';
+import { definitionCases } from './store-definitions.case.js';
 import { journalEntry, newRun, newTask, timer } from './store-fixtures.js';
 import { taskCases } from './store-tasks.case.js';
 
@@ -383,6 +384,7 @@ export function storeConformance(name: string, open: () => Promise<OpenedStore>)
 
     taskCases(() => store);
     eventLogCases(() => store);
+    definitionCases(() => store);
 
     describe('close', () => {
       it('lands writes submitted before close', async () => {

@@ -149,6 +149,15 @@ export class DelegatingStore implements Store {
   replay(...args: Parameters<Store['replay']>) {
     return this.inner.replay(...args);
   }
+  putDefinition(...args: Parameters<Store['putDefinition']>) {
+    return this.inner.putDefinition(...args);
+  }
+  getDefinition(...args: Parameters<Store['getDefinition']>) {
+    return this.inner.getDefinition(...args);
+  }
+  listDefinitions(...args: Parameters<Store['listDefinitions']>) {
+    return this.inner.listDefinitions(...args);
+  }
   async flush(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }

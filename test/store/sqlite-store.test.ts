@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { createSqliteStore } from '../../src/store/sqlite/index.js';
 import { listMigrations } from '../../src/store/sqlite/sqlite-migrate.js';
-import { journalEntry, newRun, newTask, timer } from '../conformance/store-fixtures.js';
+import { journalEntry, newDefinition, newRun, newTask, timer } from '../conformance/store-fixtures.js';
 
 const isRoot = process.getuid?.() === 0;
 const rootSkip = isRoot
@@ -94,6 +94,27 @@ describe('sqlite store', () => {
       assert.equal((await second.createRun(newRun('run-1'))).created, false);
     } finally {
       await second.close();
+    }
+  });
+
+  it('keeps definitions across reopen, and a second connection sees them before writing', async () => {
+    const first = createSqliteStore({ path });
+    const second = createSqliteStore({ path });
+    try {
+      const definition = newDefinition('order', 1, { body: '{"v":"first"}' });
+      await first.putDefinition(definition);
+      const other = newDefinition('order', 1, { body: '{"v":"second"}' });
+      assert.deepEqual(await second.putDefinition(other), { outcome: 'conflict', definition });
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+    const reopened = createSqliteStore({ path });
+    try {
+      assert.deepEqual(await reopened.listDefinitions('workflow'), [
+        newDefinition('order', 1, { body: '{"v":"first"}' }),
+      ]);
+    } finally {
+      await reopened.close();
     }
   });
 

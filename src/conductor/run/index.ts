@@ -1,2 +1,4 @@
-export { type ConductorWorkflowOptions, conductorWorkflow } from './interpreter.js';
-export { defineTaskWorkers, type TaskWorker, type TaskWorkers } from './workers.js';
+export { type ConductorWorkflowOptions, conductorWorkflow, type TaskEvent } from './interpreter.js';
+export { type RegisteredWorkflows, registeredWorkflows } from './registered.js';
+export { defineSystemTasks, type SystemTaskOptions, type SystemTasks } from './system-tasks.js';
+export { defineTaskWorkers, type TaskWorker, type TaskWorkers, type TaskWorkersOptions } from './workers.js';

@@ -5,6 +5,14 @@
  */
 import { JournalConflictError, StoreClosedError, UnknownRunError } from '../../core/errors.js';
 import type {
+  DefinitionKind,
+  DefinitionQuery,
+  DefinitionRecord,
+  NewDefinition,
+  PutDefinitionOptions,
+  PutDefinitionResult,
+} from '../definitions.js';
+import type {
   DeadLetterQuery,
   DeliveryCommit,
   EventQuery,
@@ -29,6 +37,7 @@ import type {
   Transition,
 } from '../store.js';
 import type { StoreWriteResult, StoreWrite as Write } from '../store-write.js';
+import { MemoryDefinitions } from './memory-definitions.js';
 import { MemoryEventLog } from './memory-event-log.js';
 
 interface RunSlot {
@@ -55,6 +64,7 @@ class MemoryStore implements Store {
   private seq = 0;
   private closed = false;
   private readonly log = new MemoryEventLog();
+  private readonly definitions = new MemoryDefinitions();
   private readonly writes = new GroupCommit<Write, StoreWriteResult>((batch) => this.applyBatch(batch));
 
   createRun(run: NewRun): Promise<CreateRunResult> {
@@ -126,6 +136,21 @@ class MemoryStore implements Store {
   async replay(subscription: string, position: number): Promise<void> {
     this.assertOpen();
     this.log.replay(subscription, position);
+  }
+
+  async putDefinition(definition: NewDefinition, options: PutDefinitionOptions = {}): Promise<PutDefinitionResult> {
+    this.assertOpen();
+    return this.definitions.put(definition, options.replace ?? false);
+  }
+
+  async getDefinition(kind: DefinitionKind, name: string, version?: number): Promise<DefinitionRecord | undefined> {
+    this.assertOpen();
+    return this.definitions.get(kind, name, version);
+  }
+
+  async listDefinitions(kind: DefinitionKind, query?: DefinitionQuery): Promise<DefinitionRecord[]> {
+    this.assertOpen();
+    return this.definitions.list(kind, query);
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {

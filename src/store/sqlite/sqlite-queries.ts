@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
+import type { DefinitionKind, DefinitionRecord, NewDefinition } from '../definitions.js';
 import type { EventRecord, NewEvent, ParkedDelivery, SubscriptionRecord } from '../event-log.js';
 import type { JournalEntry, NewRun, NewTask, RunRecord, TaskRecord, TimerRecord } from '../store.js';
 
@@ -105,6 +106,12 @@ export function prepareQueries(db: Database.Database) {
     selectParked: query<{ subscription: string; states: string | null }, ParkedEventRow>('select-parked'),
     listDeadLetters: query<DeadLetterFilter, ParkedEventRow>('list-dead-letters'),
     redriveDeadLetter: query<{ subscription: string; seq: number; now: number }>('redrive-dead-letter'),
+
+    putDefinition: query<NewDefinition>('put-definition'),
+    selectDefinition: query<{ kind: DefinitionKind; name: string; version: number | null }, DefinitionRecord>(
+      'select-definition',
+    ),
+    listDefinitions: query<{ kind: DefinitionKind; name: string | null }, DefinitionRecord>('list-definitions'),
   };
 }
 

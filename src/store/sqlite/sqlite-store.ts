@@ -5,7 +5,8 @@
  * is applied in one IMMEDIATE transaction, so durability costs one fsync per batch (WAL,
  * synchronous=FULL by default). A writer (sqlite-writer.ts) applies the batches, by default on a
  * worker thread with its own connection, so that the next batch gathers while one reaches the
- * disk. Task operations and the event log's rare writes are writes too and go the same way.
+ * disk. Task operations, the event log's rare writes and definitions are writes too and go the
+ * same way.
  * Reads run on this thread's connection; in WAL mode they see every committed batch, hence every
  * write whose promise has resolved.
  *
@@ -16,6 +17,14 @@
  */
 import Database from 'better-sqlite3';
 import { StoreClosedError } from '../../core/errors.js';
+import type {
+  DefinitionKind,
+  DefinitionQuery,
+  DefinitionRecord,
+  NewDefinition,
+  PutDefinitionOptions,
+  PutDefinitionResult,
+} from '../definitions.js';
 import type {
   DeadLetterQuery,
   DeliveryCommit,
@@ -179,6 +188,18 @@ class SqliteStore implements Store {
 
   completeTask(taskId: string, workerId: string): Promise<boolean> {
     return this.write(() => this.writer.call('completeTask', taskId, workerId));
+  }
+
+  putDefinition(definition: NewDefinition, options: PutDefinitionOptions = {}): Promise<PutDefinitionResult> {
+    return this.write(() => this.writer.call('putDefinition', definition, options.replace ?? false));
+  }
+
+  getDefinition(kind: DefinitionKind, name: string, version?: number): Promise<DefinitionRecord | undefined> {
+    return this.read(() => this.q.selectDefinition.get({ kind, name, version: version ?? null }));
+  }
+
+  listDefinitions(kind: DefinitionKind, query: DefinitionQuery = {}): Promise<DefinitionRecord[]> {
+    return this.read(() => this.q.listDefinitions.all({ kind, name: query.name ?? null }));
   }
 
   readEvents(query: EventQuery): Promise<EventRecord[]> {

@@ -1,8 +1,9 @@
 /**
  * Every write the SQLite store makes, on one connection: batches of runs created, transitions
- * applied, events published and delivery commits (the group commit), the task-queue operations
- * and the event log's rare writes (sqlite-event-writes.ts). The same code runs on the main
- * thread (writer 'inline') and in the writer thread (writer 'thread'), so the two cannot drift.
+ * applied, events published and delivery commits (the group commit), the task-queue operations,
+ * the event log's rare writes (sqlite-event-writes.ts) and the definitions' (sqlite-definitions.ts).
+ * The same code runs on the main thread (writer 'inline') and in the writer thread (writer
+ * 'thread'), so the two cannot drift.
  *
  * Results and errors stay plain data (a `WriteFailure` rather than an Error object) because in
  * the thread they cross a MessagePort, which keeps only the fields of plain objects.
@@ -12,6 +13,7 @@ import { JournalConflictError, type TuttiError, UnknownRunError, UnknownSubscrip
 import type { PublishResult } from '../event-log.js';
 import type { JournalEntry, NewRun, RunRecord, TaskRecord, Transition } from '../store.js';
 import type { StoreWrite as Write } from '../store-write.js';
+import { type DefinitionWriteOperations, prepareDefinitionWrites } from './sqlite-definitions.js';
 import { sqliteCode } from './sqlite-errors.js';
 import {
   appendEvents,
@@ -30,7 +32,7 @@ import { prepareQueries, type RunUpdate, type SqliteQueries } from './sqlite-que
 export type WriteResult = true | RunRecord | PublishResult[] | undefined | { failure: WriteFailure };
 
 /** The operations a writer serves, by name, with their arguments and results. */
-export interface WriteOperations extends EventWriteOperations {
+export interface WriteOperations extends EventWriteOperations, DefinitionWriteOperations {
   applyBatch(batch: readonly Write[]): WriteResult[];
   claimTasks(queue: string, workerId: string, max: number, leaseExpiresAt: number, now: number): TaskRecord[];
   extendTaskLease(taskId: string, workerId: string, leaseExpiresAt: number, now: number): boolean;
@@ -129,6 +131,7 @@ export function prepareWrites(db: Database.Database): WriteOperations {
 
   return {
     ...prepareEventWrites(db, q),
+    ...prepareDefinitionWrites(db, q),
     applyBatch,
     claimTasks: (queue, workerId, max, leaseExpiresAt, now) =>
       claim.immediate(queue, workerId, max, leaseExpiresAt, now),
