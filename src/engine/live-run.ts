@@ -84,15 +84,15 @@ export class LiveRun extends RunJournal {
       runId,
       workflow: def.name,
       version: def.version,
-      step: (ref, input, options) => this.inTurn(() => this.step(ref, input, options)),
-      sleep: (duration) => this.inTurn(() => this.sleep(duration)),
-      child: (workflow, input, options) => this.inTurn(() => this.child(workflow, input, options)),
+      step: (ref, input, options) => this.step(ref, input, options),
+      sleep: (duration) => this.sleep(duration),
+      child: (workflow, input, options) => this.child(workflow, input, options),
       now: () => this.now(),
       random: () => this.random(),
       uuid: () => uuidFrom(this.random),
-      emit: (contract, data, options) => this.inTurn(() => this.emit(contract, data, options)),
-      waitForEvent: (contract, options) => this.inTurn(() => this.waitForEvent(contract, options)),
-      waitForSignal: (name, options) => this.inTurn(() => this.waitForSignal(name, options)),
+      emit: (contract, data, options) => this.emit(contract, data, options),
+      waitForEvent: (contract, options) => this.waitForEvent(contract, options),
+      waitForSignal: (name, options) => this.waitForSignal(name, options),
     } satisfies WorkflowContext);
   }
 
@@ -151,31 +151,36 @@ export class LiveRun extends RunJournal {
 
   private async step<I, O>(ref: StepRef<I, O>, input: I, options?: StepCallOptions<Awaited<O>>): Promise<Awaited<O>> {
     this.inflight++;
+    const position = this.next++;
     try {
-      const position = this.next++;
       const recorded = this.journal.get(position);
       if (recorded) {
         this.expect(position, recorded, 'step', ref.name);
         const output = this.replayed(recorded) as Awaited<O>;
         if (options?.compensate) this.registerCompensation(position, options.compensate, output);
-        return output;
+        return this.handBack(position, output);
       }
       this.throwIfStopped();
       const output = (await this.runStep(position, ref, input, options, 'step')) as Awaited<O>;
       if (options?.compensate) this.registerCompensation(position, options.compensate, output);
-      return output;
+      return this.handBack(position, output);
+    } catch (error) {
+      return this.handBackError(position, error);
     } finally {
       this.callSettled();
     }
   }
 
   private async sleep(duration: Duration): Promise<void> {
+    const ms = toMs(duration, 'ctx.sleep(duration)');
     this.inflight++;
+    const position = this.next++;
     try {
-      const ms = toMs(duration, 'ctx.sleep(duration)');
-      const position = this.next++;
       const recorded = this.journal.get(position);
-      if (recorded) return this.expect(position, recorded, 'sleep', 'sleep');
+      if (recorded) {
+        this.expect(position, recorded, 'sleep', 'sleep');
+        return this.handBack(position, undefined);
+      }
       this.throwIfStopped();
       const startedAt = this.env.clock();
       const restored = this.timers.get(position);
@@ -191,6 +196,9 @@ export class LiveRun extends RunJournal {
       }
       const entry = this.entry(position, 'sleep', 'sleep', true, null, 1, startedAt);
       this.write({ journal: [entry], clearTimer: position });
+      return this.handBack(position, undefined);
+    } catch (error) {
+      return this.handBackError(position, error);
     } finally {
       this.callSettled();
     }
@@ -198,12 +206,12 @@ export class LiveRun extends RunJournal {
 
   private async child<I, O>(workflow: WorkflowDefinition<I, O>, input: I, options?: ChildOptions): Promise<O> {
     this.inflight++;
+    const position = this.next++;
     try {
-      const position = this.next++;
       const recorded = this.journal.get(position);
       if (recorded) {
         this.expect(position, recorded, 'child', workflow.name);
-        return this.replayed(recorded) as O;
+        return this.handBack(position, this.replayed(recorded) as O);
       }
       this.throwIfStopped();
       const id = options?.id ?? `${this.runId}/${position}`;
@@ -214,13 +222,15 @@ export class LiveRun extends RunJournal {
       this.children.delete(id);
       if (outcome.status === 'completed') {
         this.write({ journal: [this.entry(position, 'child', workflow.name, true, outcome.json, 1, startedAt)] });
-        return outcome.output as O;
+        return this.handBack(position, outcome.output as O);
       }
       const recordedError = (JSON.parse(outcome.json) as RunErrorRecord).error;
       this.write({
         journal: [this.entry(position, 'child', workflow.name, false, JSON.stringify(recordedError), 1, startedAt)],
       });
       throw new RunFailedError(id, reviveError(recordedError));
+    } catch (error) {
+      return this.handBackError(position, error);
     } finally {
       this.callSettled();
     }
@@ -228,12 +238,12 @@ export class LiveRun extends RunJournal {
 
   private async emit<T>(contract: EventContract<T>, data: T, options?: { key?: string }): Promise<string> {
     this.inflight++;
+    const position = this.next++;
     try {
-      const position = this.next++;
       const recorded = this.journal.get(position);
       if (recorded) {
         this.expect(position, recorded, 'emit', contract.type);
-        return decode(recorded.output) as string;
+        return this.handBack(position, decode(recorded.output) as string);
       }
       this.throwIfStopped();
       // The id comes from the run and the position, so the event is the same one on every replay.
@@ -246,7 +256,9 @@ export class LiveRun extends RunJournal {
         publish: [toNewEvent(event)],
       });
       this.env.appended([contract.type]);
-      return id;
+      return this.handBack(position, id);
+    } catch (error) {
+      return this.handBackError(position, error);
     } finally {
       this.callSettled();
     }

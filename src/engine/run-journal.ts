@@ -166,16 +166,16 @@ export abstract class RunJournal {
     what: string,
     cancellation: Cancellation,
   ): Promise<{ seq: number; event: CloudEvent }> {
+    const call = kind === 'event' ? 'ctx.waitForEvent' : 'ctx.waitForSignal';
+    const timeoutMs = timeout === undefined ? undefined : toMs(timeout, `${call}: timeout`);
     this.inflight++;
+    const position = this.next++;
     try {
-      const call = kind === 'event' ? 'ctx.waitForEvent' : 'ctx.waitForSignal';
-      const timeoutMs = timeout === undefined ? undefined : toMs(timeout, `${call}: timeout`);
-      const position = this.next++;
       const recorded = this.journal.get(position);
       if (recorded) {
         this.expect(position, recorded, kind, name);
         if (!recorded.ok) throw reviveError(JSON.parse(recorded.output as string) as RecordedError);
-        return JSON.parse(recorded.output as string) as { seq: number; event: CloudEvent };
+        return this.handBack(position, JSON.parse(recorded.output as string) as { seq: number; event: CloudEvent });
       }
       this.throwIfStopped();
       const startedAt = this.env.clock();
@@ -208,10 +208,12 @@ export abstract class RunJournal {
           journal: [this.entry(position, kind, name, true, JSON.stringify(result), 1, startedAt)],
           clearTimer: position,
         });
-        return result;
+        return this.handBack(position, result);
       } finally {
         this.sleeps--;
       }
+    } catch (error) {
+      return this.handBackError(position, error);
     } finally {
       this.callSettled();
     }
@@ -270,15 +272,22 @@ export abstract class RunJournal {
     throw error;
   }
 
-  /** Runs a context call; its outcome goes back to the workflow in its turn (see turns.ts). */
-  protected inTurn<T>(call: () => Promise<T>): Promise<T> {
-    const position = this.next;
-    const settled = call();
-    // A call that failed before taking a position (bad arguments) has no turn to wait for.
-    return this.next === position ? settled : this.turns.after(position, settled, this.alone);
+  /**
+   * `value`, the outcome of the call at `position`, as it goes back to the workflow: at once, or
+   * in its turn (turns.ts). Called inside the call, which still counts in `inflight`: it is alone
+   * when it is the only one. Returned from the call's async function, a value costs no extra tick.
+   */
+  protected handBack<T>(position: number, value: T): T | Promise<T> {
+    const turn = this.turns.turn(position, this.inflight === 1);
+    return turn ? turn.then(() => value) : value;
   }
 
-  private readonly alone = () => this.inflight === 0;
+  /** The failure of the call at `position`, thrown in its turn (see handBack). */
+  protected handBackError(position: number, error: unknown): Promise<never> {
+    const turn = this.turns.turn(position, this.inflight === 1);
+    if (turn) return turn.then(() => Promise.reject(error));
+    throw error;
+  }
 
   protected throwIfStopped(): void {
     if (this.fatal) throw this.fatal;

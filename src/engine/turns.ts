@@ -19,19 +19,23 @@
 import type { JournalEntry } from '../store/store.js';
 
 /** Journal kinds whose outcome is handed back through turns: `now` is synchronous, compensations run after the workflow. */
-const ORDERED = new Set<JournalEntry['kind']>(['step', 'sleep', 'child', 'emit', 'event', 'signal']);
+const isOrdered = (kind: JournalEntry['kind']) => kind !== 'now' && kind !== 'compensation';
+
+const NONE: readonly number[] = [];
 
 export class Turns {
   /** Recorded positions in the order their outcomes were handed back the first time. */
-  private readonly recorded: number[];
+  private readonly recorded: readonly number[] = NONE;
   /** Index in `recorded` of the first position not handed back yet. */
   private recordedHead = 0;
-  private readonly recordedLeft: Set<number>;
+  /** Recorded positions not handed back yet (undefined once there are none: a fresh run has none). */
+  private recordedLeft: Set<number> | undefined;
   /** Positions stamped in this process, in stamp order (after every recorded one). */
   private live: number[] = [];
   private liveHead = 0;
-  private readonly liveLeft = new Set<number>();
-  private readonly waiting = new Map<number, () => void>();
+  /** Live positions handed back out of order (rare: only when the journal's next call is not made). */
+  private readonly liveReleased = new Set<number>();
+  private waiting: Map<number, () => void> | undefined;
   private scheduled = false;
   private lastStamp = 0;
 
@@ -39,8 +43,9 @@ export class Turns {
     const ordered: JournalEntry[] = [];
     for (const entry of journal) {
       if (entry.finishedAt > this.lastStamp) this.lastStamp = entry.finishedAt;
-      if (ORDERED.has(entry.kind)) ordered.push(entry);
+      if (isOrdered(entry.kind)) ordered.push(entry);
     }
+    if (ordered.length === 0) return;
     // Journals written before stamps were strictly increasing have ties: position order breaks them.
     ordered.sort((a, b) => a.finishedAt - b.finishedAt || a.position - b.position);
     this.recorded = ordered.map((entry) => entry.position);
@@ -53,10 +58,7 @@ export class Turns {
    */
   stamp(now: number, position: number, kind: JournalEntry['kind']): number {
     this.lastStamp = now > this.lastStamp ? now : this.lastStamp + 1;
-    if (ORDERED.has(kind)) {
-      this.live.push(position);
-      this.liveLeft.add(position);
-    }
+    if (isOrdered(kind)) this.live.push(position);
     return this.lastStamp;
   }
 
@@ -67,33 +69,37 @@ export class Turns {
    * then nothing else can move in between, and sequential workflows pay no turn per call.
    */
   turn(position: number, alone: boolean): Promise<void> | undefined {
-    if (this.recordedLeft.has(position)) return this.wait(position);
-    if (!this.liveLeft.has(position)) return undefined;
-    if (alone && this.waiting.size === 0 && this.head() === position) {
-      this.liveLeft.delete(position);
+    if (this.recordedLeft?.has(position)) return this.wait(position);
+    if (!this.liveLeft(position)) return undefined;
+    if (alone && this.recordedLeft === undefined && !this.waiting?.size && this.live[this.liveHead] === position) {
+      this.advanceLive();
       return undefined;
     }
     return this.wait(position);
   }
 
-  /** `settled`'s outcome, handed back in its turn; `alone` says whether the run has no other call in flight. */
-  after<T>(position: number, settled: Promise<T>, alone: () => boolean): Promise<T> {
-    return settled.then(
-      (value) => {
-        const turn = this.turn(position, alone());
-        return turn ? turn.then(() => value) : value;
-      },
-      (error: unknown) => {
-        const turn = this.turn(position, alone());
-        if (turn) return turn.then(() => Promise.reject(error));
-        throw error;
-      },
-    );
+  private liveLeft(position: number): boolean {
+    if (this.liveReleased.has(position)) return false;
+    for (let i = this.liveHead; i < this.live.length; i++) if (this.live[i] === position) return true;
+    return false;
+  }
+
+  private advanceLive(): void {
+    this.liveHead++;
+    while (this.liveHead < this.live.length && this.liveReleased.delete(this.live[this.liveHead] as number)) {
+      this.liveHead++;
+    }
+    if (this.liveHead === this.live.length) {
+      this.live.length = 0;
+      this.liveHead = 0;
+    }
   }
 
   private wait(position: number): Promise<void> {
+    this.waiting ??= new Map();
+    const waiting = this.waiting;
     return new Promise((resolve) => {
-      this.waiting.set(position, resolve);
+      waiting.set(position, resolve);
       this.schedule();
     });
   }
@@ -107,49 +113,57 @@ export class Turns {
   /** One turn: hand back the next outcome in order, if its call is waiting for it. */
   private readonly pump = (): void => {
     this.scheduled = false;
+    const waiting = this.waiting;
+    if (!waiting) return;
     const next = this.head();
     if (next === undefined) return;
     let chosen: number | undefined = next;
-    if (!this.waiting.has(next)) {
+    if (!waiting.has(next)) {
       // A live call stamped but not settled yet (an emit waiting for durability) keeps its place.
-      if (this.liveLeft.has(next)) return;
-      chosen = this.earliestWaiting();
+      if (this.recordedLeft === undefined) return;
+      chosen = this.earliestWaiting(waiting);
       if (chosen === undefined) return;
     }
-    const resolve = this.waiting.get(chosen) as () => void;
-    this.waiting.delete(chosen);
-    if (!this.recordedLeft.delete(chosen)) this.liveLeft.delete(chosen);
+    const resolve = waiting.get(chosen) as () => void;
+    waiting.delete(chosen);
+    this.release(chosen);
     resolve();
-    if (this.waiting.size > 0) this.schedule();
+    if (waiting.size > 0) this.schedule();
   };
 
+  private release(position: number): void {
+    const recordedLeft = this.recordedLeft;
+    if (recordedLeft?.delete(position)) {
+      if (recordedLeft.size === 0) this.recordedLeft = undefined;
+    } else if (this.live[this.liveHead] === position) {
+      this.advanceLive();
+    } else {
+      this.liveReleased.add(position);
+    }
+  }
+
+  /** The next position in order whose outcome has not gone back yet. */
   private head(): number | undefined {
-    while (this.recordedHead < this.recorded.length) {
-      const position = this.recorded[this.recordedHead] as number;
-      if (this.recordedLeft.has(position)) return position;
-      this.recordedHead++;
+    const recordedLeft = this.recordedLeft;
+    if (recordedLeft) {
+      while (this.recordedHead < this.recorded.length) {
+        const position = this.recorded[this.recordedHead] as number;
+        if (recordedLeft.has(position)) return position;
+        this.recordedHead++;
+      }
     }
-    while (this.liveHead < this.live.length) {
-      const position = this.live[this.liveHead] as number;
-      if (this.liveLeft.has(position)) return position;
-      this.liveHead++;
-    }
-    if (this.liveHead > 0) {
-      this.live = [];
-      this.liveHead = 0;
-    }
-    return undefined;
+    return this.liveHead < this.live.length ? this.live[this.liveHead] : undefined;
   }
 
   /** The waiting call whose outcome comes first in order (only when the journal's next call was not made). */
-  private earliestWaiting(): number | undefined {
+  private earliestWaiting(waiting: Map<number, () => void>): number | undefined {
     for (let i = this.recordedHead; i < this.recorded.length; i++) {
       const position = this.recorded[i] as number;
-      if (this.waiting.has(position)) return position;
+      if (waiting.has(position) && this.recordedLeft?.has(position)) return position;
     }
     for (let i = this.liveHead; i < this.live.length; i++) {
       const position = this.live[i] as number;
-      if (this.waiting.has(position)) return position;
+      if (waiting.has(position) && !this.liveReleased.has(position)) return position;
     }
     return undefined;
   }
