@@ -361,3 +361,50 @@ describe('waits, events and calls', () => {
     }
   });
 });
+
+test('a TERMINATE in one branch of a fork ends the run: the other branch starts no further task', async () => {
+  const ran: string[] = [];
+  const taskWorkers = defineTaskWorkers({
+    slow: async ({ label }) => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ran.push(String(label));
+      return {};
+    },
+  });
+  const def = definition([
+    {
+      name: 'fork',
+      taskReferenceName: 'fork',
+      type: 'FORK_JOIN',
+      forkTasks: [
+        [
+          {
+            name: 'stop',
+            taskReferenceName: 'stop',
+            type: 'TERMINATE',
+            inputParameters: { terminationStatus: 'COMPLETED', workflowOutput: { stopped: true } },
+          },
+        ],
+        [
+          { name: 'slow', taskReferenceName: 'first', type: 'SIMPLE', inputParameters: { label: 'first' } },
+          { name: 'slow', taskReferenceName: 'second', type: 'SIMPLE', inputParameters: { label: 'second' } },
+        ],
+      ],
+    },
+    { name: 'join', taskReferenceName: 'join', type: 'JOIN', joinOn: ['stop', 'second'] },
+  ]);
+  const tutti = await createTutti({
+    store: 'memory:',
+    services: taskWorkers.services,
+    workflows: [conductorWorkflow(def, { workers: taskWorkers })],
+  });
+  try {
+    const handle = await tutti.start('flow', {});
+    assert.deepEqual(await handle.result(), { stopped: true });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // time enough for 'second', had it started
+    assert.deepEqual(ran, ['first'], 'the step under way finished; the next one never started');
+  } finally {
+    await tutti.close();
+    await taskWorkers.close();
+  }
+});

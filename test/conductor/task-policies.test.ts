@@ -210,3 +210,66 @@ test("failureWorkflow runs with Conductor's input when the run fails; the run st
     await taskWorkers.close();
   }
 });
+
+test("a workflow's timeoutSeconds with TIME_OUT_WF fails the run at its deadline (failureStatus TIMED_OUT); ALERT_ONLY lets it run", async () => {
+  const statuses: unknown[] = [];
+  const taskWorkers = defineTaskWorkers({
+    alert: (input) => {
+      statuses.push(input.status);
+      return {};
+    },
+  });
+  const onFailure = conductorWorkflow(
+    flow([task('alert', { inputParameters: { status: '${workflow.input.failureStatus}' } })], { name: 'on_failure' }),
+    { workers: taskWorkers },
+  );
+  const waiting = (policy: 'TIME_OUT_WF' | 'ALERT_ONLY') =>
+    conductorWorkflow(
+      flow(
+        [
+          {
+            name: 'pause',
+            taskReferenceName: 'pause',
+            type: 'WAIT',
+            inputParameters: { duration: '${workflow.input.pause}' },
+          },
+          { name: 'approval', taskReferenceName: 'approval', type: 'WAIT' },
+        ],
+        {
+          name: `waiting_${policy}`,
+          timeoutSeconds: 1,
+          timeoutPolicy: policy,
+          failureWorkflow: 'on_failure',
+          inputTemplate: { pause: '2 seconds' },
+          outputParameters: { approved: '${approval.output.by}' },
+        },
+      ),
+      { workers: taskWorkers, subWorkflow: (name) => (name === 'on_failure' ? onFailure : undefined) },
+    );
+  const tutti = await createTutti({
+    store: 'memory:',
+    services: taskWorkers.services,
+    workflows: [waiting('TIME_OUT_WF'), waiting('ALERT_ONLY'), onFailure],
+  });
+  try {
+    const started = Date.now();
+    const strict = await tutti.start('waiting_TIME_OUT_WF', {});
+    const error = await strict.result().then(
+      () => assert.fail('the run should time out'),
+      (e: RunFailedError) => e,
+    );
+    assert.match(
+      String((error.cause as Error).message),
+      /workflow 'waiting_TIME_OUT_WF' timed out: it ran past its timeoutSeconds \(1 s\) while task 'pause' \(WAIT\) waited/,
+    );
+    assert.ok(Date.now() - started < 1900, 'the 2 s pause (from inputTemplate) was cut at the 1 s deadline');
+    assert.deepEqual(statuses, ['TIMED_OUT']);
+
+    const lenient = await tutti.start('waiting_ALERT_ONLY', { pause: '1 second' });
+    setTimeout(() => void tutti.signal(lenient.id, 'approval', { by: 'ana' }), 1300);
+    assert.deepEqual(await lenient.result(), { approved: 'ana' });
+  } finally {
+    await tutti.close();
+    await taskWorkers.close();
+  }
+});

@@ -8,6 +8,7 @@
  */
 import {
   ConfigError,
+  EventWaitTimeoutError,
   NonRetryableError,
   RunCancelledError,
   RunFailedError,
@@ -20,7 +21,9 @@ import type { JsonObject, JsonValue, TaskDef, WorkflowDef, WorkflowTask } from '
 import { loopConditionInput } from '../scripts/evaluators.js';
 import { dynamicTaskName, forkedTasks } from './dynamic-tasks.js';
 import { eventContract, eventPayload, sinkEventType } from './event-task.js';
+import { failureInput } from './failure-input.js';
 import type { ConductorWorkflowOptions } from './interpreter.js';
+import { RunDeadline } from './run-deadline.js';
 import { scriptTask } from './system-tasks.js';
 import { stepOptions } from './task-policy.js';
 import { waitDeadline } from './wait-time.js';
@@ -35,6 +38,7 @@ export type TaskCheck = (task: WorkflowTask, where: string) => void;
 
 export class Execution {
   private readonly variables: JsonObject;
+  private readonly input: JsonObject;
   private readonly tasks: Record<string, TaskState> = {};
   /** The tasks each running DO_WHILE iteration has recorded, innermost loop last. */
   private readonly iterations: Record<string, JsonObject>[] = [];
@@ -45,22 +49,29 @@ export class Execution {
   private readonly taskDefs: Readonly<Record<string, TaskDef>>;
   /** When each task began, in this process (for onTask). */
   private readonly started = new Map<string, number>();
+  private deadline!: RunDeadline;
+  /** Why the run is ending: parallel branches still going start no further task (see execute). */
+  private ending: unknown;
 
   constructor(
     private readonly def: WorkflowDef,
     private readonly options: ConductorWorkflowOptions,
     private readonly check: TaskCheck,
     private readonly ctx: WorkflowContext,
-    private readonly input: JsonObject,
+    input: JsonObject,
   ) {
     this.variables = structuredClone(def.variables ?? {}) as JsonObject;
+    // Conductor's inputTemplate: default values for keys the start request lacks.
+    this.input = { ...(def.inputTemplate ?? {}), ...input };
     this.taskDefs = options.taskDefs ?? options.workers.taskDefs;
   }
 
   async run(): Promise<JsonObject> {
     try {
+      this.deadline = RunDeadline.start(this.def, this.ctx);
       await this.sequence(this.def.tasks);
     } catch (error) {
+      this.ending = error;
       if (error instanceof Terminated) return error.output;
       if (!(error instanceof RunCancelledError)) await this.failureWorkflow(error);
       throw error;
@@ -78,33 +89,13 @@ export class Execution {
     if (!name) return;
     const child = this.options.subWorkflow?.(name, this.def.failureWorkflowVersion);
     if (!child) return; // checked when the workflow was built
-    const reason = error instanceof Error ? error.message : String(error);
-    const failed = Object.values(this.tasks).findLast(
-      (task) => task.status === 'FAILED' || task.status === 'IN_PROGRESS',
-    );
-    const tasks = Object.values(this.tasks).map(({ referenceTaskName, taskType, status, output }) => ({
-      referenceTaskName: referenceTaskName ?? null,
-      taskType: taskType ?? null,
-      status: status ?? null,
-      output: (output ?? null) as JsonValue,
-    }));
-    const input: JsonObject = {
-      ...this.input,
-      workflowId: this.ctx.runId,
-      reason,
-      failureStatus: 'FAILED',
-      failureTaskId: failed?.referenceTaskName ?? null,
-      failedWorkflow: {
-        workflowId: this.ctx.runId,
-        workflowType: this.def.name,
-        version: this.def.version ?? 1,
-        status: 'FAILED',
-        input: this.input,
-        reasonForIncompletion: reason,
-        variables: this.variables,
-        tasks,
-      },
-    };
+    const input = failureInput(error, {
+      runId: this.ctx.runId,
+      def: this.def,
+      input: this.input,
+      variables: this.variables,
+      tasks: this.tasks,
+    });
     try {
       await this.ctx.child(child, input, { id: `${this.ctx.runId}/failure` });
     } catch (failure) {
@@ -161,26 +152,30 @@ export class Execution {
   /** Runs one task; `previous` is the task before it in its list (a JOIN needs its fork). */
   private async execute(task: WorkflowTask, previous?: WorkflowTask, given?: JsonObject): Promise<void> {
     // Only for onTask's durations: no decision depends on it.
+    // A TERMINATE or a failure in one branch of a fork ends the run: the other branches stop at
+    // their next task (a call already under way finishes; the engine waits for it).
+    if (this.ending !== undefined) throw this.ending;
     if (this.options.onTask) this.started.set(task.taskReferenceName, Date.now());
+    const left = this.deadline.check(`before task '${task.taskReferenceName}'`);
     const taskDef = task.taskDefinition ?? this.taskDefs[task.name];
     const input = { ...this.evaluate(task.inputParameters ?? {}, taskDef), ...given };
     const system = this.options.workers.system.service;
     switch (task.type ?? 'SIMPLE') {
       case 'SIMPLE':
-        return this.runStep(task, input, this.workerFor(task, task.name), stepOptions(task, taskDef));
+        return this.runStep(task, input, this.workerFor(task, task.name), stepOptions(task, taskDef), left);
       case 'DYNAMIC': {
         const name = dynamicTaskName(task, input);
         const named = { ...task, name, type: 'SIMPLE' };
         this.check(named, `task '${task.taskReferenceName}' (DYNAMIC)`);
         const def = this.taskDefs[name];
-        return this.runStep(named, input, this.workerFor(task, name), stepOptions(named, def));
+        return this.runStep(named, input, this.workerFor(task, name), stepOptions(named, def), left);
       }
       case 'INLINE':
-        return this.runStep(task, input, system.inline, this.systemOptions(task, taskDef), scriptTask(task));
+        return this.runStep(task, input, system.inline, this.systemOptions(task, taskDef), left, scriptTask(task));
       case 'JSON_JQ_TRANSFORM':
-        return this.runStep(task, input, system.jq, this.systemOptions(task, taskDef), scriptTask(task));
+        return this.runStep(task, input, system.jq, this.systemOptions(task, taskDef), left, scriptTask(task));
       case 'HTTP':
-        return this.runStep(task, input, system.http, this.systemOptions(task, taskDef), scriptTask(task));
+        return this.runStep(task, input, system.http, this.systemOptions(task, taskDef), left, scriptTask(task));
       case 'SET_VARIABLE':
         Object.assign(this.variables, input);
         return this.record(task, input, {});
@@ -205,7 +200,7 @@ export class Execution {
       case 'SUB_WORKFLOW':
         return this.record(task, input, await this.subWorkflow(task, input));
       case 'WAIT':
-        return this.wait(task, input);
+        return this.wait(task, input, left);
       case 'EVENT':
         return this.event(task, input);
       default:
@@ -237,14 +232,19 @@ export class Execution {
     input: JsonObject,
     step: StepRef<any, any>,
     options: StepCallOptions<any>,
+    left: number | undefined,
     scripted?: JsonObject | object,
   ): Promise<void> {
+    // The run's deadline bounds the attempt too.
+    const bounded =
+      left === undefined ? options : { ...options, timeout: Math.min(Number(options.timeout ?? left), left) };
     try {
-      const output = await this.ctx.step(step, scripted ? { task: scripted, input } : input, options);
+      const output = await this.ctx.step(step, scripted ? { task: scripted, input } : input, bounded);
       this.record(task, input, (output ?? {}) as JsonObject);
     } catch (error) {
       // Only a task that failed for good is the task's: a cancellation or a replay conflict is not.
       if (!(error instanceof StepFailedError)) throw error;
+      if (left !== undefined) this.deadline.check(`in task '${task.taskReferenceName}'`);
       const status = task.optional ? 'COMPLETED_WITH_ERRORS' : 'FAILED';
       this.record(task, input, {}, { status, reasonForIncompletion: error.message });
       if (!task.optional) throw error;
@@ -331,11 +331,16 @@ export class Execution {
   }
 
   /** WAIT: for a duration, until a time (both durable sleeps), or until signalled by its reference name. */
-  private async wait(task: WorkflowTask, input: JsonObject): Promise<void> {
+  private async wait(task: WorkflowTask, input: JsonObject, left: number | undefined): Promise<void> {
+    const where = `while task '${task.taskReferenceName}' (WAIT) waited`;
     if (input.duration === undefined && input.until === undefined) {
       // `tutti.signal(runId, '<taskReferenceName>', output)` completes it.
-      const output = await this.ctx.waitForSignal<JsonObject | undefined>(task.taskReferenceName);
-      return this.record(task, input, output ?? {});
+      try {
+        const output = await this.ctx.waitForSignal<JsonObject | undefined>(task.taskReferenceName, { timeout: left });
+        return this.record(task, input, output ?? {});
+      } catch (error) {
+        throw error instanceof EventWaitTimeoutError ? this.deadline.timedOut(where) : error;
+      }
     }
     const now = this.ctx.now();
     let deadline: number | undefined;
@@ -344,7 +349,13 @@ export class Execution {
     } catch (error) {
       throw new NonRetryableError((error as Error).message, { cause: error });
     }
-    if (deadline !== undefined && deadline > now) await this.ctx.sleep(deadline - now);
+    if (deadline !== undefined && deadline > now) {
+      if (left !== undefined && deadline - now >= left) {
+        await this.ctx.sleep(left);
+        throw this.deadline.timedOut(where);
+      }
+      await this.ctx.sleep(deadline - now);
+    }
     this.record(task, input, {});
   }
 
