@@ -12,7 +12,7 @@ export interface DbOption {
 export const DB_HELP = 'SQLite database file (default: $TUTTI_DB or ./tutti.db)';
 
 /** The database file: --db, else $TUTTI_DB, else ./tutti.db. */
-function dbPath(options: DbOption): string {
+export function dbPath(options: DbOption): string {
   return options.db ?? process.env.TUTTI_DB ?? './tutti.db';
 }
 

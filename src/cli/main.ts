@@ -9,6 +9,7 @@ import { registerDlqCommand } from './dlq.js';
 import { registerEventsCommand } from './events.js';
 import { registerRunCommand } from './run.js';
 import { registerRunsCommand } from './runs.js';
+import { registerServerCommand } from './server.js';
 
 export function buildProgram(): Command {
   const program = new Command('tutti')
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerEventsCommand(program);
   registerDlqCommand(program);
   registerDefsCommand(program);
+  registerServerCommand(program);
   return program;
 }
 

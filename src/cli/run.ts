@@ -6,18 +6,17 @@
  * (or `workers` export) is either `defineTaskWorkers(…)` or a plain object of worker functions by
  * task name. Definitions made only of system tasks (INLINE, HTTP, JSON_JQ_TRANSFORM, WAIT…) need none.
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import type { JsonObject, TaskDef } from '../conductor/model.js';
 import { createDefinitionRegistry } from '../conductor/registry.js';
 import type { TaskEvent } from '../conductor/run/interpreter.js';
 import { registeredWorkflows } from '../conductor/run/registered.js';
-import { defineTaskWorkers, type TaskWorker, type TaskWorkers } from '../conductor/run/workers.js';
+import type { TaskWorkers } from '../conductor/run/workers.js';
 import { ConfigError, RunCancelledError, RunFailedError } from '../core/errors.js';
 import { recordError } from '../core/serialize.js';
 import { createTutti } from '../engine/tutti.js';
 import { CommandFailed, DB_HELP, type DbOption, describeError, openExisting, parseCount, print } from './common.js';
+import { loadWorkers } from './workers-module.js';
 
 interface RunOptions extends DbOption {
   input: string;
@@ -100,29 +99,6 @@ function parseInput(text: string): JsonObject {
   }
   return value as JsonObject;
 }
-
-/** The module's workers: a TaskWorkers as it is, a plain object of functions made into one. */
-async function loadWorkers(module: string | undefined, taskDefs: Record<string, TaskDef>): Promise<TaskWorkers> {
-  if (module === undefined) return defineTaskWorkers({}, { taskDefs });
-  let loaded: Record<string, unknown>;
-  try {
-    loaded = await import(pathToFileURL(resolve(module)).href);
-  } catch (error) {
-    throw new ConfigError(`--workers: cannot load '${module}': ${(error as Error).message}`);
-  }
-  const exported = (loaded.default ?? loaded.workers) as unknown;
-  if (isTaskWorkers(exported)) return exported;
-  const functions = typeof exported === 'object' && exported !== null ? Object.entries(exported) : [];
-  if (functions.length === 0 || functions.some(([, fn]) => typeof fn !== 'function')) {
-    throw new ConfigError(
-      `--workers: '${module}' must export (as default or as 'workers') defineTaskWorkers({…}) or an object of worker functions by task name`,
-    );
-  }
-  return defineTaskWorkers(Object.fromEntries(functions) as Record<string, TaskWorker>, { taskDefs });
-}
-
-const isTaskWorkers = (value: unknown): value is TaskWorkers =>
-  typeof value === 'object' && value !== null && typeof (value as TaskWorkers).stepFor === 'function';
 
 function progress(event: TaskEvent): void {
   if (event.status === 'IN_PROGRESS') {

@@ -27,3 +27,25 @@ export function childLogger(parent: Logger, meta: LogMeta): Logger {
     error: (m, x) => parent.error(m, { ...meta, ...x }),
   };
 }
+
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/**
+ * One JSON line per message on stderr, at `level` and above: `{"time","level","message",…meta}`.
+ * An Error in meta is written as its name and message (its stack only at debug).
+ */
+export function consoleLogger(level: (typeof LEVELS)[number] = 'info'): Logger {
+  const from = LEVELS.indexOf(level);
+  const line = (at: (typeof LEVELS)[number]) => (message: string, meta?: LogMeta) => {
+    if (LEVELS.indexOf(at) < from) return;
+    const fields: LogMeta = {};
+    for (const [key, value] of Object.entries(meta ?? {})) {
+      fields[key] =
+        value instanceof Error
+          ? { name: value.name, message: value.message, ...(from === 0 ? { stack: value.stack } : {}) }
+          : value;
+    }
+    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: at, message, ...fields })}\n`);
+  };
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
+}

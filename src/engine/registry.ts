@@ -90,6 +90,17 @@ export class Registry {
     });
   }
 
+  /**
+   * Adds workflows to a running instance (a server registering definitions). The very same
+   * definition again is a no-op; another one under a registered name and version is refused.
+   */
+  addWorkflows(workflows: readonly WorkflowDefinition[]): void {
+    for (const workflow of workflows) {
+      if (this.workflows.get(workflow?.name)?.get(workflow.version) === workflow) continue;
+      this.addWorkflow(workflow);
+    }
+  }
+
   private addWorkflow(workflow: WorkflowDefinition): void {
     if (!workflow || typeof workflow.fn !== 'function') {
       throw new ConfigError('workflows: every entry must come from defineWorkflow(name, fn)');

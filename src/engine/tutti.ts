@@ -96,6 +96,12 @@ export interface Tutti {
    * @example await tutti.signal('expense-42', 'approve', { by: 'ann' });
    */
   signal(runId: string, name: string, data?: unknown): Promise<Published>;
+  /**
+   * Adds workflows (new names or new versions) to this running instance: a server registering
+   * definitions while it runs. The same definition again is a no-op.
+   * @example tutti.addWorkflows([conductorWorkflow(def, { workers })]);
+   */
+  addWorkflows(workflows: readonly WorkflowDefinition<any, any>[]): void;
   /** Runs resumed when this instance started. */
   readonly resumed: readonly string[];
   /**
@@ -255,6 +261,10 @@ class Engine implements Tutti {
     // In flight but not live here (its workflow version is not registered): record the decision.
     const error: RunErrorRecord = { error: recordError(new RunCancelledError(runId, reason)) };
     await this.store.commit({ runId, at: Date.now(), status: 'cancelled', error: JSON.stringify(error) });
+  }
+
+  addWorkflows(workflows: readonly WorkflowDefinition<any, any>[]): void {
+    this.env.registry.addWorkflows(workflows);
   }
 
   async close(): Promise<void> {

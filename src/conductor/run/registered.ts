@@ -34,6 +34,8 @@ export async function registeredWorkflows(
   name: string,
   options: Omit<ConductorWorkflowOptions, 'subWorkflow' | 'taskDefs'>,
   version?: number,
+  /** Workflows built before, by `<name>@<version>`: reused (an engine takes one object per name and version), and new ones added. */
+  cache: Map<string, Built> = new Map(),
 ): Promise<RegisteredWorkflows> {
   const taskDefs: Record<string, TaskDef> = {};
   for (const registered of await registry.listTaskDefs()) taskDefs[registered.name] = registered.definition;
@@ -53,6 +55,11 @@ export async function registeredWorkflows(
       );
     }
     const def: WorkflowDef = registered.definition;
+    const cached = cache.get(`${def.name}@${def.version ?? 1}`);
+    if (cached) {
+      built.set(key(wanted, wantedVersion), cached);
+      return cached;
+    }
     // Registration refuses cycles, so this recursion ends.
     for (const [child, childVersion] of startedBy(def)) await build(child, childVersion, [...chain, wanted]);
     const workflow = conductorWorkflow(def, {
@@ -62,6 +69,7 @@ export async function registeredWorkflows(
     });
     built.set(key(wanted, wantedVersion), workflow);
     built.set(key(wanted, def.version ?? 1), workflow);
+    cache.set(`${def.name}@${def.version ?? 1}`, workflow);
     return workflow;
   };
 

@@ -1,0 +1,77 @@
+/**
+ * The registered Conductor definitions as live Tutti workflows, for a server: a definition is
+ * built (with the registered sub-workflows it starts) when a run of it is first asked for, and
+ * added to the running Tutti instance; at start-up, the versions that have runs in flight are
+ * built before the engine resumes them, so every run resumes with the version it started with.
+ */
+import type { JsonObject } from '../conductor/model.js';
+import type { DefinitionRegistry } from '../conductor/registry.js';
+import type { TaskEvent } from '../conductor/run/interpreter.js';
+import { registeredWorkflows } from '../conductor/run/registered.js';
+import type { TaskWorkers } from '../conductor/run/workers.js';
+import type { WorkflowDefinition } from '../core/types.js';
+import { IN_FLIGHT_STATUSES, type Store } from '../store/store.js';
+
+type Built = WorkflowDefinition<JsonObject, JsonObject>;
+
+export class DefinitionsRuntime {
+  private readonly built = new Map<string, Built>();
+  private add: (workflows: readonly Built[]) => void = () => {};
+
+  constructor(
+    private readonly registry: DefinitionRegistry,
+    private readonly workers: TaskWorkers,
+    private readonly onTask?: (event: TaskEvent) => void,
+  ) {}
+
+  /** Where built workflows go once the engine runs: `tutti.addWorkflows`. */
+  attach(add: (workflows: readonly Built[]) => void): void {
+    this.add = add;
+  }
+
+  /**
+   * The workflows of the registered definitions that have runs in flight, at the versions they
+   * started with: give them to createTutti so that it resumes those runs. Runs of workflows that
+   * are not registered definitions are left to whoever defined them.
+   */
+  async inFlight(store: Store): Promise<Built[]> {
+    const wanted = new Set<string>();
+    let before: string | undefined;
+    for (;;) {
+      const page = await store.listRuns({ status: IN_FLIGHT_STATUSES, before, limit: 500 });
+      for (const run of page) wanted.add(`${run.workflow}\u0000${run.version}`);
+      if (page.length < 500) break;
+      before = page.at(-1)?.id;
+    }
+    const workflows: Built[] = [];
+    for (const key of wanted) {
+      const [name, version] = key.split('\u0000') as [string, string];
+      const number = Number(version);
+      if (!Number.isSafeInteger(number)) continue;
+      if (!(await this.registry.getWorkflow(name, number))) continue;
+      workflows.push(...(await this.build(name, number)));
+    }
+    return [...new Set(workflows)];
+  }
+
+  /** The workflow of registered definition `name` (its highest version unless `version`), built and added. */
+  async workflow(name: string, version?: number): Promise<Built> {
+    const registered = await this.registry.getWorkflow(name, version);
+    const known = registered && this.built.get(`${name}@${registered.version}`);
+    if (known) return known;
+    return (await this.build(name, version))[0] as Built;
+  }
+
+  /** The workflow asked for first, then every workflow built for it (sub-workflows too), added to the engine. */
+  private async build(name: string, version: number | undefined): Promise<Built[]> {
+    const result = await registeredWorkflows(
+      this.registry,
+      name,
+      { workers: this.workers, onTask: this.onTask },
+      version,
+      this.built,
+    );
+    this.add(result.workflows);
+    return [result.workflow, ...result.workflows];
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * How errors leave the server: a status from the error's stable `code`, and a JSON body
+ * `{ error: { code, message, issues? } }`. Client mistakes are 4xx with the message that names
+ * the field; anything unexpected is a 500 whose body says nothing of the inside (no stack: it is
+ * logged instead).
+ */
+import { DefinitionError, TuttiError } from '../core/errors.js';
+
+const STATUS: Readonly<Record<string, number>> = {
+  CONFIG_INVALID: 400,
+  DEFINITION_SYNTAX: 400,
+  DEFINITION_INVALID: 400,
+  EVENT_INVALID: 400,
+  NOT_SERIALIZABLE: 400,
+  REQUEST_INVALID: 400,
+  UNKNOWN_WORKFLOW: 404,
+  UNKNOWN_RUN: 404,
+  UNKNOWN_SUBSCRIPTION: 404,
+  NOT_FOUND: 404,
+  DEFINITION_CONFLICT: 409,
+  RUN_CONFLICT: 409,
+  DUPLICATE_NAME: 409,
+  EVENT_TOO_LARGE: 413,
+  REQUEST_TOO_LARGE: 413,
+  STORE_UNAVAILABLE: 503,
+  STORE_CLOSED: 503,
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; issues?: unknown[] };
+}
+
+/** A client mistake found by the server itself (a body that is not JSON, a missing field). */
+export class RequestError extends Error {
+  constructor(
+    readonly code: 'REQUEST_INVALID' | 'REQUEST_TOO_LARGE' | 'NOT_FOUND',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+export function errorResponse(error: unknown): { status: number; body: ErrorBody; unexpected: boolean } {
+  if (error instanceof RequestError || error instanceof TuttiError) {
+    const status = STATUS[error.code];
+    if (status !== undefined) {
+      const body: ErrorBody = { error: { code: error.code, message: error.message } };
+      if (error instanceof DefinitionError) body.error.issues = [...error.issues];
+      return { status, body, unexpected: false };
+    }
+  }
+  return {
+    status: 500,
+    body: { error: { code: 'INTERNAL', message: 'the server failed to handle this request; see its log' } },
+    unexpected: true,
+  };
+}

@@ -1,0 +1,223 @@
+/**
+ * Tutti's own HTTP API, `/v1/…` (docs/api.md): health and readiness, Conductor definitions
+ * (register, list, get), and runs of registered definitions (start, get, list, cancel, signal).
+ * Thin: check the request, call the library, answer JSON. Errors leave through http-errors.ts.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { JsonObject } from '../conductor/model.js';
+import type { DefinitionRegistry } from '../conductor/registry.js';
+import { readDefinitionDocument } from '../conductor/registry.js';
+import type { Logger } from '../core/logger.js';
+import type { RunInfo, Tutti } from '../engine/tutti.js';
+import { IN_FLIGHT_STATUSES, type RunStatus } from '../store/store.js';
+import type { DefinitionsRuntime } from './definitions-runtime.js';
+import { errorResponse, RequestError } from './http-errors.js';
+
+export interface NativeApiOptions {
+  tutti: Tutti;
+  registry: DefinitionRegistry;
+  definitions: DefinitionsRuntime;
+  logger: Logger;
+  /** Largest request body, in bytes. @default 1048576 (1 MiB) */
+  maxBodyBytes?: number;
+}
+
+const STATUSES: readonly string[] = [...IN_FLIGHT_STATUSES, 'completed', 'failed', 'cancelled'];
+
+export function nativeApi(options: NativeApiOptions): Hono {
+  const { tutti, registry, definitions, logger } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const app = new Hono();
+
+  app.use(
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new RequestError('REQUEST_TOO_LARGE', `the request body is over ${maxBodyBytes} bytes; send less`);
+      },
+    }),
+  );
+  app.onError((error, c) => {
+    const { status, body, unexpected } = errorResponse(error);
+    if (unexpected) logger.error('request failed', { method: c.req.method, path: c.req.path, error });
+    return c.json(body, status as 400);
+  });
+  app.notFound((c) => {
+    const { status, body } = errorResponse(
+      new RequestError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}; see /v1/… in docs/api.md`),
+    );
+    return c.json(body, status as 404);
+  });
+
+  app.get('/v1/health', (c) => c.json({ status: 'ok' }));
+  app.get('/v1/ready', async (c) => {
+    try {
+      await tutti.store.listRuns({ limit: 1 });
+      return c.json({ status: 'ready' });
+    } catch {
+      return c.json({ status: 'unavailable', reason: 'the store does not answer' }, 503);
+    }
+  });
+
+  // ---- definitions ------------------------------------------------------------------------------
+
+  app.post('/v1/definitions', async (c) => {
+    const text = await c.req.text();
+    const replace = c.req.query('replace') === 'true';
+    const document = readDefinitionDocument(text, { format: 'json', source: 'the request body' });
+    const registrations =
+      document.kind === 'workflow'
+        ? [await registry.registerWorkflow(document.definition, { replace })]
+        : await registry.registerTaskDefs(document.definitions, { replace });
+    const created = registrations.some((r) => r.outcome !== 'unchanged');
+    return c.json({ registrations }, created ? 201 : 200);
+  });
+  app.get('/v1/definitions/workflows', async (c) => {
+    const list = await registry.listWorkflows({ name: c.req.query('name') });
+    return c.json(list.map(({ name, version, registeredAt }) => ({ name, version, registeredAt })));
+  });
+  app.get('/v1/definitions/workflows/:name', async (c) => {
+    const version = optionalVersion(c.req.query('version'));
+    const found = await registry.getWorkflow(c.req.param('name'), version);
+    if (!found) {
+      throw new RequestError(
+        'NOT_FOUND',
+        `no workflow definition '${c.req.param('name')}'${version === undefined ? '' : ` v${version}`} is registered`,
+      );
+    }
+    return c.json(found);
+  });
+  app.get('/v1/definitions/tasks', async (c) => c.json(await registry.listTaskDefs()));
+
+  // ---- runs ---------------------------------------------------------------------------------------
+
+  app.post('/v1/runs', async (c) => {
+    const body = await jsonObject(c.req.text());
+    const workflow = field(body, 'workflow', 'string', 'the name of a registered workflow definition') as string;
+    const version = body.version === undefined ? undefined : (field(body, 'version', 'number', 'a version') as number);
+    const input = body.input === undefined ? {} : field(body, 'input', 'object', "the workflow's input");
+    const id = body.id === undefined ? undefined : (field(body, 'id', 'string', 'the run id to use') as string);
+    const built = await definitions.workflow(workflow, version);
+    const run = await tutti.start(built, input as JsonObject, { id });
+    return c.json(runJson(await run.info()), run.created ? 201 : 200);
+  });
+  app.get('/v1/runs', async (c) => {
+    const status = c.req.query('status');
+    const statuses = status?.split(',').map((s) => s.trim());
+    const bad = statuses?.find((s) => !STATUSES.includes(s));
+    if (bad !== undefined) {
+      throw new RequestError('REQUEST_INVALID', `status: '${bad}' is not a run status; use ${STATUSES.join(', ')}`);
+    }
+    const limit = c.req.query('limit') === undefined ? 50 : Number(c.req.query('limit'));
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) {
+      throw new RequestError('REQUEST_INVALID', 'limit: give a whole number from 1 to 1000');
+    }
+    const runs = await tutti.listRuns({
+      status: statuses as RunStatus[] | undefined,
+      workflow: c.req.query('workflow'),
+      before: c.req.query('before'),
+      limit,
+    });
+    return c.json(runs.map(runJson));
+  });
+  app.get('/v1/runs/:id', async (c) => {
+    const info = await tutti.getRun(c.req.param('id'));
+    if (!info) throw new RequestError('NOT_FOUND', `no run '${c.req.param('id')}'`);
+    const json = runJson(info);
+    if (c.req.query('steps') === 'true') {
+      const state = await tutti.store.readRunState(info.id);
+      json.steps = (state?.journal ?? []).map((entry) => ({
+        position: entry.position,
+        kind: entry.kind,
+        name: entry.name,
+        ok: entry.ok,
+        output: entry.output === null ? null : JSON.parse(entry.output),
+        attempts: entry.attempts,
+        startedAt: new Date(entry.startedAt).toISOString(),
+        finishedAt: new Date(entry.finishedAt).toISOString(),
+      }));
+    }
+    return c.json(json);
+  });
+  app.post('/v1/runs/:id/cancel', async (c) => {
+    const text = await c.req.text();
+    const body = text.trim() === '' ? {} : await jsonObject(Promise.resolve(text));
+    const reason = body.reason === undefined ? undefined : (field(body, 'reason', 'string', 'why') as string);
+    await tutti.cancel(c.req.param('id'), reason);
+    return c.json(runJson((await tutti.getRun(c.req.param('id'))) as RunInfo), 202);
+  });
+  app.post('/v1/runs/:id/signals/:name', async (c) => {
+    const text = await c.req.text();
+    const data = text.trim() === '' ? undefined : parseJson(text);
+    if (!(await tutti.getRun(c.req.param('id')))) throw new RequestError('NOT_FOUND', `no run '${c.req.param('id')}'`);
+    const published = await tutti.signal(c.req.param('id'), c.req.param('name'), data);
+    return c.json({ signal: c.req.param('name'), eventId: published.id }, 202);
+  });
+
+  return app;
+}
+
+function runJson(info: RunInfo): Record<string, unknown> {
+  return {
+    id: info.id,
+    workflow: info.workflow,
+    version: info.version,
+    status: info.status,
+    input: info.input,
+    output: info.output ?? null,
+    error: info.error ?? null,
+    parentId: info.parentId,
+    createdAt: info.createdAt.toISOString(),
+    updatedAt: info.updatedAt.toISOString(),
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new RequestError('REQUEST_INVALID', `the request body is not JSON: ${(error as Error).message}`);
+  }
+}
+
+async function jsonObject(text: Promise<string>): Promise<Record<string, unknown>> {
+  const value = parseJson(await text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new RequestError('REQUEST_INVALID', 'the request body must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+function field(
+  body: Record<string, unknown>,
+  name: string,
+  type: 'string' | 'number' | 'object',
+  what: string,
+): unknown {
+  const value = body[name];
+  const ok =
+    type === 'object'
+      ? typeof value === 'object' && value !== null && !Array.isArray(value)
+      : type === 'number'
+        ? Number.isSafeInteger(value) && (value as number) >= 1
+        : typeof value === 'string' && value !== '';
+  if (!ok) {
+    const expected =
+      type === 'object' ? 'a JSON object' : type === 'number' ? 'a whole number >= 1' : 'a non-empty string';
+    throw new RequestError(
+      'REQUEST_INVALID',
+      `${name}: ${value === undefined ? 'missing' : `${JSON.stringify(value)} is not ${expected}`}; give ${what} as ${expected}`,
+    );
+  }
+  return value;
+}
+
+function optionalVersion(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const version = Number(text);
+  if (!Number.isSafeInteger(version) || version < 1) {
+    throw new RequestError('REQUEST_INVALID', `version: '${text}' must be a whole number >= 1`);
+  }
+  return version;
+}
