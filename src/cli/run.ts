@@ -7,7 +7,7 @@
  * task name. Definitions made only of system tasks (INLINE, HTTP, JSON_JQ_TRANSFORM, WAIT…) need none.
  */
 import type { Command } from 'commander';
-import type { JsonObject, TaskDef } from '../conductor/model.js';
+import type { JsonObject } from '../conductor/model.js';
 import { createDefinitionRegistry } from '../conductor/registry.js';
 import type { TaskEvent } from '../conductor/run/interpreter.js';
 import { registeredWorkflows } from '../conductor/run/registered.js';
