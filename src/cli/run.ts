@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import type { JsonObject } from '../conductor/model.js';
 import { createDefinitionRegistry } from '../conductor/registry.js';
 import type { TaskEvent } from '../conductor/run/interpreter.js';
-import { registeredWorkflows } from '../conductor/run/registered.js';
+import { registeredTaskDefs, registeredWorkflows } from '../conductor/run/registered.js';
 import type { TaskWorkers } from '../conductor/run/workers.js';
 import { ConfigError, RunCancelledError, RunFailedError } from '../core/errors.js';
 import { recordError } from '../core/serialize.js';
@@ -44,8 +44,7 @@ export function registerRunCommand(program: Command): void {
       const registry = createDefinitionRegistry(store);
       let workers: TaskWorkers | undefined;
       try {
-        const taskDefs = Object.fromEntries((await registry.listTaskDefs()).map((d) => [d.name, d.definition]));
-        workers = await loadWorkers(options.workers, taskDefs);
+        workers = await loadWorkers(options.workers, await registeredTaskDefs(registry));
         const onTask = options.quiet ? undefined : progress;
         const built = await registeredWorkflows(registry, name, { workers, onTask }, version).catch(
           (error: unknown) => {

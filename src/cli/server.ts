@@ -1,6 +1,7 @@
 /** `tutti server`: the HTTP API on a SQLite file until SIGINT or SIGTERM, then a graceful shutdown. */
 import type { Command } from 'commander';
 import { createDefinitionRegistry } from '../conductor/registry.js';
+import { registeredTaskDefs } from '../conductor/run/registered.js';
 import { ConfigError } from '../core/errors.js';
 import { consoleLogger } from '../core/logger.js';
 import { startServer } from '../server/server.js';
@@ -29,10 +30,10 @@ export function registerServerCommand(program: Command): void {
         throw new ConfigError(`--port: '${options.port}' must be a whole number from 0 to 65535`);
       }
       const store = createSqliteStore({ path: dbPath(options) });
-      const taskDefs = Object.fromEntries(
-        (await createDefinitionRegistry(store).listTaskDefs()).map((d) => [d.name, d.definition]),
-      );
-      const workers = options.workers === undefined ? undefined : await loadWorkers(options.workers, taskDefs);
+      const workers =
+        options.workers === undefined
+          ? undefined
+          : await loadWorkers(options.workers, await registeredTaskDefs(createDefinitionRegistry(store)));
       const server = await startServer({ store, port, host: options.host, workers, logger: consoleLogger('info') });
       process.stdout.write(`tutti server listening on ${server.url} (database ${dbPath(options)})\n`);
       await new Promise<void>((resolve) => {

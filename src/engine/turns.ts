@@ -34,7 +34,7 @@ export class Turns {
   private live: number[] = [];
   private liveHead = 0;
   /** Live positions handed back out of order (rare: only when the journal's next call is not made). */
-  private readonly liveReleased = new Set<number>();
+  private liveReleased: Set<number> | undefined;
   private waiting: Map<number, () => void> | undefined;
   private scheduled = false;
   private lastStamp = 0;
@@ -79,14 +79,14 @@ export class Turns {
   }
 
   private liveLeft(position: number): boolean {
-    if (this.liveReleased.has(position)) return false;
+    if (this.liveReleased?.has(position)) return false;
     for (let i = this.liveHead; i < this.live.length; i++) if (this.live[i] === position) return true;
     return false;
   }
 
   private advanceLive(): void {
     this.liveHead++;
-    while (this.liveHead < this.live.length && this.liveReleased.delete(this.live[this.liveHead] as number)) {
+    while (this.liveHead < this.live.length && this.liveReleased?.delete(this.live[this.liveHead] as number)) {
       this.liveHead++;
     }
     if (this.liveHead === this.live.length) {
@@ -138,6 +138,7 @@ export class Turns {
     } else if (this.live[this.liveHead] === position) {
       this.advanceLive();
     } else {
+      this.liveReleased ??= new Set();
       this.liveReleased.add(position);
     }
   }
@@ -163,7 +164,7 @@ export class Turns {
     }
     for (let i = this.liveHead; i < this.live.length; i++) {
       const position = this.live[i] as number;
-      if (waiting.has(position) && !this.liveReleased.has(position)) return position;
+      if (waiting.has(position) && !this.liveReleased?.has(position)) return position;
     }
     return undefined;
   }

@@ -93,7 +93,7 @@ export function nativeApi(options: NativeApiOptions): Hono {
   // ---- runs ---------------------------------------------------------------------------------------
 
   app.post('/v1/runs', async (c) => {
-    const body = await jsonObject(c.req.text());
+    const body = jsonObject(await c.req.text());
     const workflow = field(body, 'workflow', 'string', 'the name of a registered workflow definition') as string;
     const version = body.version === undefined ? undefined : (field(body, 'version', 'number', 'a version') as number);
     const input = body.input === undefined ? {} : field(body, 'input', 'object', "the workflow's input");
@@ -142,7 +142,7 @@ export function nativeApi(options: NativeApiOptions): Hono {
   });
   app.post('/v1/runs/:id/cancel', async (c) => {
     const text = await c.req.text();
-    const body = text.trim() === '' ? {} : await jsonObject(Promise.resolve(text));
+    const body = text.trim() === '' ? {} : jsonObject(text);
     const reason = body.reason === undefined ? undefined : (field(body, 'reason', 'string', 'why') as string);
     await tutti.cancel(c.req.param('id'), reason);
     return c.json(runJson((await tutti.getRun(c.req.param('id'))) as RunInfo), 202);
@@ -181,8 +181,8 @@ function parseJson(text: string): unknown {
   }
 }
 
-async function jsonObject(text: Promise<string>): Promise<Record<string, unknown>> {
-  const value = parseJson(await text);
+function jsonObject(text: string): Record<string, unknown> {
+  const value = parseJson(text);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new RequestError('REQUEST_INVALID', 'the request body must be a JSON object');
   }

@@ -9,6 +9,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createDefinitionRegistry } from '../conductor/registry.js';
+import { registeredTaskDefs } from '../conductor/run/registered.js';
 import { defineTaskWorkers, type TaskWorkers } from '../conductor/run/workers.js';
 import { type Logger, silentLogger } from '../core/logger.js';
 import { createTutti, type Tutti } from '../engine/tutti.js';
@@ -53,8 +54,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TuttiSer
   const logger = options.logger ?? silentLogger;
   const store = options.store ?? createSqliteStore({ path: options.db ?? './tutti.db' });
   const registry = createDefinitionRegistry(store);
-  const taskDefs = Object.fromEntries((await registry.listTaskDefs()).map((d) => [d.name, d.definition]));
-  const workers = options.workers ?? defineTaskWorkers({}, { taskDefs });
+  const workers = options.workers ?? defineTaskWorkers({}, { taskDefs: await registeredTaskDefs(registry) });
   const definitions = new DefinitionsRuntime(registry, workers);
   // Built before the engine starts, so that it resumes each run with the version it started with.
   const inFlight = await definitions.inFlight(store);

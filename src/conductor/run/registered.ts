@@ -37,8 +37,7 @@ export async function registeredWorkflows(
   /** Workflows built before, by `<name>@<version>`: reused (an engine takes one object per name and version), and new ones added. */
   cache: Map<string, Built> = new Map(),
 ): Promise<RegisteredWorkflows> {
-  const taskDefs: Record<string, TaskDef> = {};
-  for (const registered of await registry.listTaskDefs()) taskDefs[registered.name] = registered.definition;
+  const taskDefs = await registeredTaskDefs(registry);
   const built = new Map<string, Built>();
   const key = (n: string, v: number | undefined) => `${n}@${v ?? 'latest'}`;
 
@@ -75,6 +74,13 @@ export async function registeredWorkflows(
 
   const workflow = await build(name, version, []);
   return { workflow, workflows: [...new Set(built.values())], taskDefs };
+}
+
+/** The registered task definitions, by name: what `defineTaskWorkers(…, { taskDefs })` takes. */
+export async function registeredTaskDefs(registry: DefinitionRegistry): Promise<Record<string, TaskDef>> {
+  return Object.fromEntries(
+    (await registry.listTaskDefs()).map((registered) => [registered.name, registered.definition]),
+  );
 }
 
 /** The workflows a definition names literally: SUB_WORKFLOW tasks and `failureWorkflow`. */
