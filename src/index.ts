@@ -30,6 +30,7 @@ export {
   JournalConflictError,
   NonDeterminismError,
   NonRetryableError,
+  RemoteTaskError,
   RunCancelledError,
   RunConflictError,
   RunFailedError,
@@ -42,6 +43,7 @@ export {
   StepTimeoutError,
   StoreClosedError,
   StoreUnavailableError,
+  TaskNotHeldError,
   TuttiError,
   type TuttiErrorCode,
   UnknownActivityError,
@@ -71,6 +73,12 @@ export type { Cause, PublishOptions } from './engine/event-envelope.js';
 export type { Published } from './engine/event-runtime.js';
 export type { RunEvent, StepEvent, TuttiEventMap, TuttiEventName, TuttiEvents } from './engine/events.js';
 export type { Durability, RunErrorRecord } from './engine/live-run.js';
+export {
+  type DynamicRemoteService,
+  type RemoteServiceOptions,
+  remoteService,
+  remoteTaskTypes,
+} from './engine/remote-service.js';
 export { defineService, type Service } from './engine/service.js';
 export {
   defineSubscriber,
@@ -80,6 +88,7 @@ export {
   type SubscriberHandler,
   type SubscriberOptions,
 } from './engine/subscriber.js';
+export type { ClaimedTask, PollRequest, RemoteFailure, TaskOutcome, TaskQueue } from './engine/task-queue.js';
 export {
   createTutti,
   type RunHandle,

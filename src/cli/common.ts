@@ -1,7 +1,6 @@
 /** What the commands share: the database they open, option parsing, and how they print values. */
 import { existsSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
-import type { RecordedError } from '../core/serialize.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 
@@ -61,12 +60,7 @@ export function parseList(value: string, what: string): string[] {
   return items;
 }
 
-/** 'Name: message ← cause Name: message', without stacks: the stored JSON has them (--json). */
-export function describeError(error: RecordedError | undefined): string {
-  if (!error) return '';
-  if (error.kind === 'value') return `thrown value ${JSON.stringify(error.value)}`;
-  return `${error.name}: ${error.message}${error.cause ? ` ← ${describeError(error.cause)}` : ''}`;
-}
+export { describeError } from '../core/serialize.js';
 
 export const parseJson = (json: string | null) => (json === null ? null : JSON.parse(json));
 export const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,14 +1,14 @@
 /** `tutti dlq list|show|redrive`: the dead letters of a SQLite store's subscriptions, and their redrive. */
 import type { Command } from 'commander';
 import { toCloudEvent } from '../bus/cloud-event.js';
+import { deadLetterJson, isoOrNull } from '../bus/event-json.js';
 import { ConfigError } from '../core/errors.js';
 import type { RecordedError } from '../core/serialize.js';
-import type { DeadLetterQuery, ParkedEvent } from '../store/event-log.js';
+import type { DeadLetterQuery } from '../store/event-log.js';
 import {
   DB_HELP,
   type DbOption,
   describeError,
-  iso,
   parseCount,
   parseJson,
   parseList,
@@ -129,20 +129,6 @@ function filter(options: FilterOptions): DeadLetterQuery {
   if (options.type !== undefined) query.type = options.type;
   return query;
 }
-
-function deadLetterJson(dead: ParkedEvent) {
-  return {
-    subscription: dead.subscription,
-    seq: dead.seq,
-    attempts: dead.attempts,
-    firstFailedAt: isoOrNull(dead.firstFailedAt),
-    lastFailedAt: isoOrNull(dead.lastFailedAt),
-    error: parseJson(dead.error),
-    event: toCloudEvent(dead.event),
-  };
-}
-
-const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
 /** The error chain, each error with its stack frames, indented under 'error'. */
 function errorLines(error: RecordedError, label = ''): string[] {

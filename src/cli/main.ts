@@ -10,6 +10,7 @@ import { registerEventsCommand } from './events.js';
 import { registerRunCommand } from './run.js';
 import { registerRunsCommand } from './runs.js';
 import { registerServerCommand } from './server.js';
+import { registerTokensCommand } from './tokens.js';
 
 export function buildProgram(): Command {
   const program = new Command('tutti')
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerDlqCommand(program);
   registerDefsCommand(program);
   registerServerCommand(program);
+  registerTokensCommand(program);
   return program;
 }
 

@@ -33,7 +33,9 @@ export function registerServerCommand(program: Command): void {
       const workers =
         options.workers === undefined
           ? undefined
-          : await loadWorkers(options.workers, await registeredTaskDefs(createDefinitionRegistry(store)));
+          : await loadWorkers(options.workers, await registeredTaskDefs(createDefinitionRegistry(store)), {
+              remote: true,
+            });
       const server = await startServer({ store, port, host: options.host, workers, logger: consoleLogger('info') });
       process.stdout.write(`tutti server listening on ${server.url} (database ${dbPath(options)})\n`);
       await new Promise<void>((resolve) => {

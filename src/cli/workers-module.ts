@@ -8,9 +8,16 @@ import type { TaskDef } from '../conductor/model.js';
 import { defineTaskWorkers, type TaskWorker, type TaskWorkers } from '../conductor/run/workers.js';
 import { ConfigError } from '../core/errors.js';
 
-/** The module's workers: a TaskWorkers as it is, a plain object of functions made into one. */
-export async function loadWorkers(module: string | undefined, taskDefs: Record<string, TaskDef>): Promise<TaskWorkers> {
-  if (module === undefined) return defineTaskWorkers({}, { taskDefs });
+/**
+ * The module's workers: a TaskWorkers as it is, a plain object of functions made into one (with
+ * `remote`, tasks without a function here go to remote workers: `tutti server`).
+ */
+export async function loadWorkers(
+  module: string | undefined,
+  taskDefs: Record<string, TaskDef>,
+  options: { remote?: boolean } = {},
+): Promise<TaskWorkers> {
+  if (module === undefined) return defineTaskWorkers({}, { taskDefs, remote: options.remote });
   let loaded: Record<string, unknown>;
   try {
     loaded = await import(pathToFileURL(resolve(module)).href);
@@ -25,7 +32,10 @@ export async function loadWorkers(module: string | undefined, taskDefs: Record<s
       `--workers: '${module}' must export (as default or as 'workers') defineTaskWorkers({…}) or an object of worker functions by task name`,
     );
   }
-  return defineTaskWorkers(Object.fromEntries(functions) as Record<string, TaskWorker>, { taskDefs });
+  return defineTaskWorkers(Object.fromEntries(functions) as Record<string, TaskWorker>, {
+    taskDefs,
+    remote: options.remote,
+  });
 }
 
 const isTaskWorkers = (value: unknown): value is TaskWorkers =>

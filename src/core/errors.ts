@@ -36,11 +36,15 @@ export type TuttiErrorCode =
   | 'DEFINITION_SYNTAX'
   | 'DEFINITION_INVALID'
   | 'DEFINITION_CONFLICT'
+  | 'REMOTE_TASK_FAILED'
+  | 'TASK_NOT_HELD'
   | 'SLIP_ACTIVITY_UNKNOWN'
   | 'SLIP_INVALID'
   | 'SLIP_ACTIVITY_TIMEOUT'
   | 'SLIP_COMPENSATION_FAILED'
-  | 'SLIP_TIMEOUT';
+  | 'SLIP_TIMEOUT'
+  | 'UNAUTHENTICATED'
+  | 'RATE_LIMITED';
 
 export interface TuttiErrorOptions {
   cause?: unknown;
@@ -632,5 +636,61 @@ export class SlipTimeoutError extends TuttiError {
     );
     this.name = 'SlipTimeoutError';
     this.trackingId = trackingId;
+  }
+}
+
+/**
+ * A step that ran on a remote worker failed there: `remoteCode` and the message are the worker's.
+ * Retried by the step's policy unless the worker said `retryable: false`.
+ */
+export class RemoteTaskError extends TuttiError {
+  readonly remoteCode: string | undefined;
+  constructor(step: string, message: string, options: { code?: string; retryable?: boolean } = {}) {
+    super('REMOTE_TASK_FAILED', `step '${step}' failed on its remote worker: ${message}`, {
+      retryable: options.retryable ?? true,
+    });
+    this.name = 'RemoteTaskError';
+    this.remoteCode = options.code;
+  }
+}
+
+/**
+ * A worker reported on (or heartbeat for) a task it does not hold: its lease expired and another
+ * worker claimed the task, or an outcome is already recorded. Its result is dropped.
+ */
+export class TaskNotHeldError extends TuttiError {
+  constructor(taskId: string, why: string) {
+    super('TASK_NOT_HELD', `task '${taskId}': ${why}; the result is dropped (the task is not lost)`);
+    this.name = 'TaskNotHeldError';
+  }
+}
+
+/**
+ * A request to the server without a valid API token: none sent, not in the expected form, or
+ * unknown or revoked. `problem` says which; the message adds how to send one and how to get one.
+ */
+export class UnauthenticatedError extends TuttiError {
+  constructor(problem: string) {
+    super(
+      'UNAUTHENTICATED',
+      `${problem}; send \`Authorization: Bearer <token>\` (or Conductor's \`X-Authorization: <token>\`), ` +
+        'with a token from `tutti tokens create --namespace <ns>`',
+    );
+    this.name = 'UnauthenticatedError';
+  }
+}
+
+/** Too many requests for one token (or client address) in too little time: wait `retryAfterMs`, then retry. */
+export class RateLimitedError extends TuttiError {
+  readonly retryAfterMs: number;
+  constructor(retryAfterMs: number, limit: { perSecond: number; burst: number }) {
+    super(
+      'RATE_LIMITED',
+      `too many requests: the limit is ${limit.perSecond} per second, in bursts of up to ${limit.burst}, per token ` +
+        `(per client address without one); retry in ${Math.ceil(retryAfterMs / 1000)} s, or spread the requests out`,
+      { retryable: true },
+    );
+    this.name = 'RateLimitedError';
+    this.retryAfterMs = retryAfterMs;
   }
 }

@@ -118,6 +118,13 @@ export type RecordedError =
     }
   | { kind: 'value'; value: unknown };
 
+/** 'Name: message ← cause Name: message', without stacks (the stored JSON has them). */
+export function describeError(error: RecordedError | undefined): string {
+  if (!error) return '';
+  if (error.kind === 'value') return `thrown value ${JSON.stringify(error.value)}`;
+  return `${error.name}: ${error.message}${error.cause ? ` ← ${describeError(error.cause)}` : ''}`;
+}
+
 export function recordError(thrown: unknown, depth = 0): RecordedError {
   if (thrown instanceof Error) {
     const withCode = thrown as Error & { code?: unknown; retryable?: unknown };

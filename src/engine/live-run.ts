@@ -30,6 +30,7 @@ import type {
   ChildOptions,
   Duration,
   StepCallOptions,
+  StepContext,
   StepRef,
   WaitForEventOptions,
   WorkflowContext,
@@ -42,6 +43,7 @@ import type { ServiceRuntime } from './registry.js';
 import { Halted, type RunEnvironment, type RunErrorRecord, RunJournal, type RunOutcome } from './run-journal.js';
 import { signalType } from './signals.js';
 import { attemptStep } from './step-attempt.js';
+import { TaskQueue } from './task-queue.js';
 import { abortable, waitUntil } from './wait.js';
 
 interface PendingCompensation {
@@ -359,7 +361,11 @@ export class LiveRun extends RunJournal {
         try {
           const encoded = encode(result.value, `the result of ${where}`);
           const entry = this.entry(position, kind, ref.name, true, encoded.json ?? null, attempt, startedAt);
-          this.write({ journal: [entry], clearTimer: timerSet ? position : undefined });
+          this.write({
+            journal: [entry],
+            clearTimer: timerSet ? position : undefined,
+            dropTasks: this.taskOf(runtime, position, attempt),
+          });
           if (kind === 'step') {
             if (this.env.events.wants('step:completed'))
               this.env.events.emit('step:completed', () => ({
@@ -380,7 +386,10 @@ export class LiveRun extends RunJournal {
         const fireAt = this.env.clock() + delayMs;
         this.retries++;
         timerSet = true;
-        this.write({ setTimer: { runId: this.runId, position, kind: 'retry', fireAt, attempt } });
+        this.write({
+          setTimer: { runId: this.runId, position, kind: 'retry', fireAt, attempt },
+          dropTasks: this.taskOf(runtime, position, attempt - 1),
+        });
         this.env.events.emit('step:retrying', () => ({
           ...this.stepEvent(ref, position, attempt - 1),
           error,
@@ -394,6 +403,7 @@ export class LiveRun extends RunJournal {
       this.write({
         journal: [this.entry(position, kind, ref.name, false, failure, attempt, startedAt)],
         clearTimer: timerSet ? position : undefined,
+        dropTasks: this.taskOf(runtime, position, attempt),
       });
       this.env.events.emit(kind === 'step' ? 'step:failed' : 'compensation:failed', () => ({
         ...this.stepEvent(ref, position, attempt),
@@ -421,9 +431,24 @@ export class LiveRun extends RunJournal {
     attempt: number,
     timeoutMs: number | undefined,
   ) {
+    const remote = runtime.remote;
     return attemptStep({
       limiter: runtime.limiter,
-      fn: ref.fn,
+      fn: remote
+        ? (value: unknown, ctx: StepContext) =>
+            this.env.tasks.dispatch(
+              {
+                queue: remote.queue(ref.step),
+                runId: this.runId,
+                position,
+                attempt,
+                name: ref.step,
+                step: ref.name,
+                input: value,
+              },
+              ctx,
+            )
+        : ref.fn,
       input,
       timeoutMs,
       cancellation: this.compensating ? this.shutdown : this.cancellation,
@@ -511,6 +536,11 @@ export class LiveRun extends RunJournal {
     }
     this.resolveDone(outcome);
     this.env.finished(this);
+  }
+
+  /** The task of a remote step's attempt, dropped by the write that records its outcome. */
+  private taskOf(runtime: ServiceRuntime, position: number, attempt: number): string[] | undefined {
+    return runtime.remote ? [TaskQueue.taskId(this.runId, position, attempt)] : undefined;
   }
 
   private stepEvent(ref: StepRef, position: number, attempt: number) {

@@ -16,6 +16,8 @@ export interface ServiceRuntime {
   retry: RetryPolicy;
   timeoutMs: number | undefined;
   steps: ReadonlyMap<string, StepRef>;
+  /** Set when the service's steps run on remote workers: the task queue of each step. */
+  remote: { queue(step: string): string } | undefined;
 }
 
 export const DEFAULT_SERVICE_CONCURRENCY = 100;
@@ -87,6 +89,7 @@ export class Registry {
       retry: resolveRetry(meta.options.retry, DEFAULT_RETRY, where),
       timeoutMs: meta.options.timeout === undefined ? undefined : toMs(meta.options.timeout, `${where}.timeout`),
       steps: meta.steps,
+      remote: meta.remote,
     });
   }
 

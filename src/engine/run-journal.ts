@@ -19,6 +19,7 @@ import type { Cause, PublishOptions } from './event-envelope.js';
 import type { EventWaits } from './event-waits.js';
 import type { TuttiEvents } from './events.js';
 import type { Registry } from './registry.js';
+import type { TaskQueue } from './task-queue.js';
 import { Turns } from './turns.js';
 
 export type Durability = 'strict' | 'pipelined';
@@ -41,6 +42,8 @@ export interface RunEnvironment {
   appended(types: readonly string[]): void;
   /** Runs waiting for events. */
   waits: EventWaits;
+  /** Where attempts of remote steps go. */
+  tasks: TaskQueue;
 }
 
 /** How a run ended, as the run's handle reports it. */

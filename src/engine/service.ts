@@ -8,6 +8,8 @@ export interface ServiceMeta {
   name: string;
   options: ServiceOptions;
   steps: ReadonlyMap<string, StepRef>;
+  /** Set for a service whose steps run on remote workers (remote-service.ts): the queue of each step. */
+  remote?: { queue(step: string): string };
 }
 
 type Handlers = Record<string, StepFunction>;

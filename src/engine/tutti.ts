@@ -37,6 +37,7 @@ import { outcomeValue, type RunHandle, type RunInfo, storedOutcome, toInfo } fro
 import type { AnyService } from './service.js';
 import { signalEvent } from './signals.js';
 import type { SubscriberDefinition } from './subscriber.js';
+import { TaskQueue } from './task-queue.js';
 
 export interface TuttiOptions {
   /**
@@ -85,6 +86,8 @@ export interface Tutti {
   readonly events: TuttiEvents;
   /** The bus events travel on (subscriptions, dead letters, redrive, replay). */
   readonly bus: Bus;
+  /** The task queue of remote steps (remoteService): what a server's worker endpoints poll and report to. */
+  readonly tasks: TaskQueue;
   /**
    * Validates `data` against the contract and publishes it; resolves once it is durable.
    * @example await tutti.publish(OrderPlaced, order, { key: order.orderId });
@@ -165,6 +168,7 @@ class Engine implements Tutti {
   readonly events = new TuttiEvents();
   readonly resumed: string[] = [];
   readonly eventRuntime: EventRuntime;
+  readonly tasks: TaskQueue;
   private readonly live = new Map<string, LiveRun>();
   private readonly env: RunEnvironment;
   private closed = false;
@@ -182,6 +186,7 @@ class Engine implements Tutti {
     this.eventRuntime = events(async (workflow, input, id) => {
       await this.start(workflow, input, { id });
     });
+    this.tasks = new TaskQueue(store, Date.now);
     this.env = {
       store,
       registry,
@@ -200,6 +205,7 @@ class Engine implements Tutti {
         notifyWaits(types);
       },
       waits,
+      tasks: this.tasks,
     };
   }
 

@@ -12,7 +12,10 @@ import type { Logger } from '../core/logger.js';
 import type { RunInfo, Tutti } from '../engine/tutti.js';
 import { IN_FLIGHT_STATUSES, type RunStatus } from '../store/store.js';
 import type { DefinitionsRuntime } from './definitions-runtime.js';
+import { registerEventRoutes } from './events-api.js';
 import { errorResponse, RequestError } from './http-errors.js';
+import { field, jsonObject, optionalJsonObject, optionalVersion, parseJson } from './request.js';
+import { registerWorkerRoutes } from './tasks-api.js';
 
 export interface NativeApiOptions {
   tutti: Tutti;
@@ -39,9 +42,9 @@ export function nativeApi(options: NativeApiOptions): Hono {
     }),
   );
   app.onError((error, c) => {
-    const { status, body, unexpected } = errorResponse(error);
+    const { status, body, unexpected, headers } = errorResponse(error);
     if (unexpected) logger.error('request failed', { method: c.req.method, path: c.req.path, error });
-    return c.json(body, status as 400);
+    return c.json(body, status as 400, headers);
   });
   app.notFound((c) => {
     const { status, body } = errorResponse(
@@ -142,7 +145,7 @@ export function nativeApi(options: NativeApiOptions): Hono {
   });
   app.post('/v1/runs/:id/cancel', async (c) => {
     const text = await c.req.text();
-    const body = text.trim() === '' ? {} : jsonObject(text);
+    const body = optionalJsonObject(text);
     const reason = body.reason === undefined ? undefined : (field(body, 'reason', 'string', 'why') as string);
     await tutti.cancel(c.req.param('id'), reason);
     return c.json(runJson((await tutti.getRun(c.req.param('id'))) as RunInfo), 202);
@@ -155,6 +158,8 @@ export function nativeApi(options: NativeApiOptions): Hono {
     return c.json({ signal: c.req.param('name'), eventId: published.id }, 202);
   });
 
+  registerEventRoutes(app, { tutti, logger });
+  registerWorkerRoutes(app, tutti);
   return app;
 }
 
@@ -171,53 +176,4 @@ function runJson(info: RunInfo): Record<string, unknown> {
     createdAt: info.createdAt.toISOString(),
     updatedAt: info.updatedAt.toISOString(),
   };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new RequestError('REQUEST_INVALID', `the request body is not JSON: ${(error as Error).message}`);
-  }
-}
-
-function jsonObject(text: string): Record<string, unknown> {
-  const value = parseJson(text);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new RequestError('REQUEST_INVALID', 'the request body must be a JSON object');
-  }
-  return value as Record<string, unknown>;
-}
-
-function field(
-  body: Record<string, unknown>,
-  name: string,
-  type: 'string' | 'number' | 'object',
-  what: string,
-): unknown {
-  const value = body[name];
-  const ok =
-    type === 'object'
-      ? typeof value === 'object' && value !== null && !Array.isArray(value)
-      : type === 'number'
-        ? Number.isSafeInteger(value) && (value as number) >= 1
-        : typeof value === 'string' && value !== '';
-  if (!ok) {
-    const expected =
-      type === 'object' ? 'a JSON object' : type === 'number' ? 'a whole number >= 1' : 'a non-empty string';
-    throw new RequestError(
-      'REQUEST_INVALID',
-      `${name}: ${value === undefined ? 'missing' : `${JSON.stringify(value)} is not ${expected}`}; give ${what} as ${expected}`,
-    );
-  }
-  return value;
-}
-
-function optionalVersion(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const version = Number(text);
-  if (!Number.isSafeInteger(version) || version < 1) {
-    throw new RequestError('REQUEST_INVALID', `version: '${text}' must be a whole number >= 1`);
-  }
-  return version;
 }

@@ -15,6 +15,8 @@ import { type Logger, silentLogger } from '../core/logger.js';
 import { createTutti, type Tutti } from '../engine/tutti.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
+import { conductorApi } from './conductor/conductor-api.js';
+import { ConductorTaskLog } from './conductor/task-log.js';
 import { DefinitionsRuntime } from './definitions-runtime.js';
 import { nativeApi } from './native-api.js';
 
@@ -27,7 +29,10 @@ export interface ServerOptions {
   port?: number;
   /** The interface to listen on; '0.0.0.0' for every one. @default '127.0.0.1' */
   host?: string;
-  /** In-process workers of SIMPLE tasks (remote workers come with the worker protocol). @default none */
+  /**
+   * In-process workers of SIMPLE tasks; give them `remote: true` so that the other tasks go to
+   * remote workers. @default none: every SIMPLE task runs on remote workers
+   */
   workers?: TaskWorkers;
   /** Largest request body, in bytes. @default 1048576 */
   maxBodyBytes?: number;
@@ -54,13 +59,16 @@ export async function startServer(options: ServerOptions = {}): Promise<TuttiSer
   const logger = options.logger ?? silentLogger;
   const store = options.store ?? createSqliteStore({ path: options.db ?? './tutti.db' });
   const registry = createDefinitionRegistry(store);
-  const workers = options.workers ?? defineTaskWorkers({}, { taskDefs: await registeredTaskDefs(registry) });
-  const definitions = new DefinitionsRuntime(registry, workers);
+  const workers =
+    options.workers ?? defineTaskWorkers({}, { taskDefs: await registeredTaskDefs(registry), remote: true });
+  const taskLog = new ConductorTaskLog();
+  const definitions = new DefinitionsRuntime(registry, workers, taskLog.record);
   // Built before the engine starts, so that it resumes each run with the version it started with.
   const inFlight = await definitions.inFlight(store);
   const tutti = await createTutti({ store, services: workers.services, workflows: inFlight, logger });
   definitions.attach((workflows) => tutti.addWorkflows(workflows));
   const app = nativeApi({ tutti, registry, definitions, logger, maxBodyBytes: options.maxBodyBytes });
+  app.route('/api', conductorApi({ tutti, registry, definitions, taskLog, logger }));
 
   const host = options.host ?? '127.0.0.1';
   const { server, address } = await new Promise<{ server: ReturnType<typeof serve>; address: AddressInfo }>(

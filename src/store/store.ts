@@ -16,6 +16,7 @@
  * - The event log (event-log.ts) is part of the port: a transition's `publish` (the outbox) lands
  *   in the log in the same transaction as the run's state.
  * - So are the Conductor definitions (definitions.ts), by kind, name and version.
+ * - And the server's API tokens (tokens.ts), by id.
  *
  * What it leaves out (later issues, designed to fit)
  * - Ownership of runs by engine nodes (leases on runs) for several nodes on PostgreSQL.
@@ -23,6 +24,7 @@
  */
 import type { DefinitionStore } from './definitions.js';
 import type { EventLog, NewEvent } from './event-log.js';
+import type { TokenStore } from './tokens.js';
 
 /** A run's life: in flight (the first four) or finished (the last three). */
 export type RunStatus = 'running' | 'sleeping' | 'retrying' | 'compensating' | 'completed' | 'failed' | 'cancelled';
@@ -111,9 +113,11 @@ export interface NewTask {
 }
 
 export interface TaskRecord extends NewTask {
-  /** The worker holding the lease, if any. */
+  /** The worker holding the lease, if any (after an outcome: the worker that reported it). */
   workerId: string | null;
   leaseExpiresAt: number | null;
+  /** What the worker reported (JSON text), or null while the task waits or runs. */
+  outcome: string | null;
 }
 
 /**
@@ -130,7 +134,10 @@ export interface Transition {
   setTimer?: TimerRecord;
   /** Position of the timer to remove. */
   clearTimer?: number;
+  /** Tasks to enqueue; an id already enqueued is left as it is (see Store.commit). */
   enqueue?: NewTask[];
+  /** Ids of tasks to remove (their outcome is journaled by this transition, or abandoned). */
+  dropTasks?: string[];
   /** Events to append to the log with this transition (the outbox): both land or neither does. */
   publish?: NewEvent[];
 }
@@ -158,13 +165,17 @@ export interface RunQuery {
   limit?: number;
 }
 
-export interface Store extends EventLog, DefinitionStore {
+export interface Store extends EventLog, DefinitionStore, TokenStore {
   /** 'memory', 'sqlite', ...: for messages and benchmarks. */
   readonly kind: string;
 
   /** Creates a run unless one with the same id exists (idempotent start). Durable when resolved. */
   createRun(run: NewRun): Promise<CreateRunResult>;
-  /** Applies a transition atomically; durable when resolved. Throws UnknownRunError for an unknown run. */
+  /**
+   * Applies a transition atomically; durable when resolved. Throws UnknownRunError for an unknown
+   * run. Tasks are dropped before new ones are enqueued; a transition to a finished status also
+   * drops every task of the run.
+   */
   commit(transition: Transition): Promise<void>;
 
   getRun(id: string): Promise<RunRecord | undefined>;
@@ -174,12 +185,22 @@ export interface Store extends EventLog, DefinitionStore {
   /** Timers due at or before `until`, earliest first, across all runs. */
   dueTimers(until: number, limit: number): Promise<TimerRecord[]>;
 
-  /** Claims up to `max` visible tasks of a queue for `workerId`, leased for `leaseMs`; oldest first. */
+  /**
+   * Claims up to `max` tasks of a queue for `workerId`, leased for `leaseMs`, oldest first: tasks
+   * that are visible, have no outcome, and are unleased or whose lease has expired (redelivery).
+   */
   claimTasks(queue: string, workerId: string, max: number, leaseMs: number, now: number): Promise<TaskRecord[]>;
-  /** Extends a lease; false when the worker no longer holds it (expired and claimed by another). */
+  /** Extends a lease; false when the worker no longer holds it (expired, claimed by another, or reported). */
   extendTaskLease(taskId: string, workerId: string, leaseMs: number, now: number): Promise<boolean>;
-  /** Removes a finished task; false when the worker no longer holds its lease (the result must be dropped). */
-  completeTask(taskId: string, workerId: string): Promise<boolean>;
+  /**
+   * Records a task's outcome (JSON text), durably, and ends its lease; false when the worker does
+   * not hold the task (claimed by another since) or an outcome is already recorded: the result
+   * must then be dropped. The task stays until a transition drops it.
+   */
+  completeTask(taskId: string, workerId: string, outcome: string): Promise<boolean>;
+  getTask(taskId: string): Promise<TaskRecord | undefined>;
+  /** Removes a task whatever its state (an abandoned attempt); false when there was none. */
+  cancelTask(taskId: string): Promise<boolean>;
 
   /** Flushes pending writes and releases the store's resources; later calls throw StoreClosedError. */
   close(): Promise<void>;

@@ -7,6 +7,8 @@ import { beforeEach, describe, it } from 'node:test';
 import type { Store } from '../../src/store/store.js';
 import { newRun, newTask } from './store-fixtures.js';
 
+const OK = '{"ok":true,"value":{"charged":42}}';
+
 /** Registers the task cases; `currentStore` returns the store of the running case. */
 export function taskCases(currentStore: () => Store): void {
   describe('tasks', () => {
@@ -24,9 +26,9 @@ export function taskCases(currentStore: () => Store): void {
       await enqueue(newTask('task-d', { visibleAt: 5 }));
       const claimed = await store.claimTasks('payments', 'worker-1', 3, 1_000, 100);
       assert.deepEqual(claimed, [
-        { ...newTask('task-d', { visibleAt: 5 }), workerId: 'worker-1', leaseExpiresAt: 1_100 },
-        { ...newTask('task-b', { visibleAt: 10 }), workerId: 'worker-1', leaseExpiresAt: 1_100 },
-        { ...newTask('task-c', { visibleAt: 10 }), workerId: 'worker-1', leaseExpiresAt: 1_100 },
+        { ...newTask('task-d', { visibleAt: 5 }), workerId: 'worker-1', leaseExpiresAt: 1_100, outcome: null },
+        { ...newTask('task-b', { visibleAt: 10 }), workerId: 'worker-1', leaseExpiresAt: 1_100, outcome: null },
+        { ...newTask('task-c', { visibleAt: 10 }), workerId: 'worker-1', leaseExpiresAt: 1_100, outcome: null },
       ]);
       assert.deepEqual(taskIds(await store.claimTasks('payments', 'worker-1', 3, 1_000, 100)), ['task-a']);
       assert.deepEqual(await store.claimTasks('payments', 'worker-1', 3, 1_000, 100), []);
@@ -45,10 +47,12 @@ export function taskCases(currentStore: () => Store): void {
       assert.equal((await store.claimTasks('payments', 'worker-a', 10, 1_000, 0)).length, 1);
       assert.deepEqual(await store.claimTasks('payments', 'worker-b', 10, 1_000, 999), []);
       const reclaimed = await store.claimTasks('payments', 'worker-b', 10, 1_000, 1_000);
-      assert.deepEqual(reclaimed, [{ ...newTask('task-1'), workerId: 'worker-b', leaseExpiresAt: 2_000 }]);
+      assert.deepEqual(reclaimed, [
+        { ...newTask('task-1'), workerId: 'worker-b', leaseExpiresAt: 2_000, outcome: null },
+      ]);
       assert.equal(await store.extendTaskLease('task-1', 'worker-a', 1_000, 1_001), false);
-      assert.equal(await store.completeTask('task-1', 'worker-a'), false);
-      assert.equal(await store.completeTask('task-1', 'worker-b'), true);
+      assert.equal(await store.completeTask('task-1', 'worker-a', OK), false);
+      assert.equal(await store.completeTask('task-1', 'worker-b', OK), true);
       assert.deepEqual(await store.claimTasks('payments', 'worker-c', 10, 1_000, 10_000), []);
     });
 
@@ -67,16 +71,64 @@ export function taskCases(currentStore: () => Store): void {
       assert.equal(await store.extendTaskLease('task-1', 'worker-b', 1_000, 10), false);
     });
 
-    it('completes only for the holder; unknown and unclaimed tasks return false', async () => {
+    it('completes only for the holder, once; unknown and unclaimed tasks return false', async () => {
       await enqueue(newTask('task-1'), newTask('task-2'));
-      assert.equal(await store.completeTask('task-1', 'worker-a'), false); // not claimed yet
+      assert.equal(await store.completeTask('task-1', 'worker-a', OK), false); // not claimed yet
       await store.claimTasks('payments', 'worker-a', 1, 1_000, 0);
-      assert.equal(await store.completeTask('task-1', 'worker-b'), false);
-      assert.equal(await store.completeTask('task-1', 'worker-a'), true);
-      assert.equal(await store.completeTask('task-1', 'worker-a'), false);
-      assert.equal(await store.completeTask('task-unknown', 'worker-a'), false);
+      assert.equal(await store.completeTask('task-1', 'worker-b', OK), false);
+      assert.equal(await store.completeTask('task-1', 'worker-a', OK), true);
+      assert.equal(await store.completeTask('task-1', 'worker-a', '{"ok":false}'), false);
+      assert.equal((await store.getTask('task-1'))?.outcome, OK);
+      assert.equal(await store.completeTask('task-unknown', 'worker-a', OK), false);
       assert.equal(await store.extendTaskLease('task-unknown', 'worker-a', 1_000, 0), false);
       assert.deepEqual(taskIds(await store.claimTasks('payments', 'worker-b', 10, 1_000, 0)), ['task-2']);
+    });
+
+    it('keeps an outcome durably, never hands out a task that has one, and refuses its heartbeat', async () => {
+      await enqueue(newTask('task-1'));
+      await store.claimTasks('payments', 'worker-a', 1, 1_000, 0);
+      assert.equal(await store.completeTask('task-1', 'worker-a', OK), true);
+      assert.equal(await store.extendTaskLease('task-1', 'worker-a', 1_000, 10), false);
+      assert.deepEqual(await store.claimTasks('payments', 'worker-b', 10, 1_000, 10_000), []);
+      assert.deepEqual(await store.getTask('task-1'), {
+        ...newTask('task-1'),
+        workerId: 'worker-a',
+        leaseExpiresAt: null,
+        outcome: OK,
+      });
+      assert.equal(await store.getTask('task-unknown'), undefined);
+    });
+
+    it('leaves a task enqueued again under its id as it is: its lease and its outcome', async () => {
+      await enqueue(newTask('task-1', { input: '{"first":true}' }));
+      await store.claimTasks('payments', 'worker-a', 1, 1_000, 0);
+      await enqueue(newTask('task-1', { input: '{"second":true}' }));
+      assert.deepEqual(await store.claimTasks('payments', 'worker-b', 1, 1_000, 10), []);
+      const task = await store.getTask('task-1');
+      assert.equal(task?.input, '{"first":true}');
+      assert.equal(task?.workerId, 'worker-a');
+    });
+
+    it('drops tasks named by a transition, before it enqueues, and cancels one by id', async () => {
+      await enqueue(newTask('task-1'), newTask('task-2'));
+      await store.commit({ runId: 'run-1', at: 2, dropTasks: ['task-1'], enqueue: [newTask('task-3')] });
+      assert.equal(await store.getTask('task-1'), undefined);
+      assert.equal(await store.cancelTask('task-2'), true);
+      assert.equal(await store.cancelTask('task-2'), false);
+      assert.deepEqual(taskIds(await store.claimTasks('payments', 'worker-a', 10, 1_000, 0)), ['task-3']);
+    });
+
+    it("drops every task of a run when the run finishes, and no other run's", async () => {
+      await store.createRun(newRun('run-2'));
+      await enqueue(newTask('task-1'), newTask('task-2'));
+      await store.commit({ runId: 'run-2', at: 1, enqueue: [newTask('task-9', { runId: 'run-2' })] });
+      await store.claimTasks('payments', 'worker-a', 1, 1_000, 0);
+      await store.commit({ runId: 'run-1', at: 2, status: 'sleeping' });
+      assert.notEqual(await store.getTask('task-2'), undefined);
+      await store.commit({ runId: 'run-1', at: 3, status: 'failed', error: '{}' });
+      assert.equal(await store.getTask('task-1'), undefined);
+      assert.equal(await store.getTask('task-2'), undefined);
+      assert.equal((await store.getTask('task-9'))?.runId, 'run-2');
     });
 
     it('never hands one task to two concurrent claims', async () => {

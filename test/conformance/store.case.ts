@@ -13,6 +13,7 @@ import { eventLogCases } from './event-log.case.js';
 import { definitionCases } from './store-definitions.case.js';
 import { journalEntry, newRun, newTask, timer } from './store-fixtures.js';
 import { taskCases } from './store-tasks.case.js';
+import { tokenCases } from './store-tokens.case.js';
 
 export interface OpenedStore {
   store: Store;
@@ -385,6 +386,7 @@ export function storeConformance(name: string, open: () => Promise<OpenedStore>)
     taskCases(() => store);
     eventLogCases(() => store);
     definitionCases(() => store);
+    tokenCases(() => store);
 
     describe('close', () => {
       it('lands writes submitted before close', async () => {
@@ -408,7 +410,7 @@ export function storeConformance(name: string, open: () => Promise<OpenedStore>)
         await assert.rejects(store.dueTimers(0, 1), closed);
         await assert.rejects(store.claimTasks('payments', 'worker-a', 1, 1_000, 0), closed);
         await assert.rejects(store.extendTaskLease('task-1', 'worker-a', 1_000, 0), closed);
-        await assert.rejects(store.completeTask('task-1', 'worker-a'), closed);
+        await assert.rejects(store.completeTask('task-1', 'worker-a', '{}'), closed);
       });
     });
   });

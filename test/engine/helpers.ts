@@ -110,8 +110,14 @@ export class DelegatingStore implements Store {
   extendTaskLease(taskId: string, workerId: string, leaseMs: number, now: number) {
     return this.inner.extendTaskLease(taskId, workerId, leaseMs, now);
   }
-  completeTask(taskId: string, workerId: string) {
-    return this.inner.completeTask(taskId, workerId);
+  completeTask(taskId: string, workerId: string, outcome: string) {
+    return this.inner.completeTask(taskId, workerId, outcome);
+  }
+  getTask(taskId: string) {
+    return this.inner.getTask(taskId);
+  }
+  cancelTask(taskId: string) {
+    return this.inner.cancelTask(taskId);
   }
   publish(events: Parameters<Store['publish']>[0]) {
     return this.inner.publish(events);
@@ -157,6 +163,18 @@ export class DelegatingStore implements Store {
   }
   listDefinitions(...args: Parameters<Store['listDefinitions']>) {
     return this.inner.listDefinitions(...args);
+  }
+  putToken(...args: Parameters<Store['putToken']>) {
+    return this.inner.putToken(...args);
+  }
+  findToken(...args: Parameters<Store['findToken']>) {
+    return this.inner.findToken(...args);
+  }
+  listTokens(...args: Parameters<Store['listTokens']>) {
+    return this.inner.listTokens(...args);
+  }
+  revokeToken(...args: Parameters<Store['revokeToken']>) {
+    return this.inner.revokeToken(...args);
   }
   async flush(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);

@@ -2,15 +2,20 @@
  * The workers of a Conductor definition's tasks, in-process: yours for SIMPLE tasks (one Tutti
  * service whose steps are named after the task names, so `{ "name": "encode", "type": "SIMPLE" }`
  * runs the `encode` step with the engine's journal, retries, timeouts and concurrency limits) and
- * Tutti's for the system tasks that compute (system-tasks.ts). (Remote workers, polling over HTTP
- * as Conductor's SDKs do, come with the server.)
+ * Tutti's for the system tasks that compute (system-tasks.ts). With `remote: true`, a SIMPLE task
+ * that has no worker here runs on remote workers that poll for its task type over HTTP, as
+ * Conductor's SDKs do (the server's `/api/tasks/poll/…`).
  */
 import { ConfigError } from '../../core/errors.js';
 import type { ServiceOptions, StepContext, StepRef } from '../../core/types.js';
+import { remoteTaskTypes } from '../../engine/remote-service.js';
 import { type AnyService, defineService, type Service } from '../../engine/service.js';
 import type { JsonObject, TaskDef } from '../model.js';
 import { defineSystemTasks, type SystemTaskOptions, type SystemTasks } from './system-tasks.js';
 import { limitWorker } from './task-limits.js';
+
+/** The service of SIMPLE tasks run by remote workers: its steps are named after the task types. */
+export const REMOTE_SERVICE = 'conductor-remote';
 
 /** A worker: the task's evaluated `inputParameters` in, the task's output out. */
 export type TaskWorker = (
@@ -29,6 +34,11 @@ export interface TaskWorkersOptions extends ServiceOptions {
    * @default {}
    */
   taskDefs?: Readonly<Record<string, TaskDef>>;
+  /**
+   * Run SIMPLE tasks that have no worker here on remote workers, through the task queue (one
+   * queue per task type). @default false (a task without a worker is a definition error)
+   */
+  remote?: boolean;
 }
 
 export interface TaskWorkers {
@@ -54,7 +64,13 @@ export interface TaskWorkers {
  * const tutti = await createTutti({ services: workers.services, workflows: [conductorWorkflow(def, { workers })] });
  */
 export function defineTaskWorkers(workers: Record<string, TaskWorker>, options: TaskWorkersOptions = {}): TaskWorkers {
-  const { service: name = 'conductor-tasks', system: systemOptions, taskDefs = {}, ...serviceOptions } = options;
+  const {
+    service: name = 'conductor-tasks',
+    system: systemOptions,
+    taskDefs = {},
+    remote,
+    ...serviceOptions
+  } = options;
   for (const task of Object.keys(workers)) {
     if (!/^[A-Za-z0-9_-]+$/.test(task)) {
       throw new ConfigError(
@@ -68,13 +84,14 @@ export function defineTaskWorkers(workers: Record<string, TaskWorker>, options: 
   const service = defineService(name, limited, serviceOptions);
   const system = defineSystemTasks(systemOptions);
   const steps = service as unknown as Record<string, StepRef<JsonObject, JsonObject | undefined>>;
+  const remoteTypes = remote ? remoteTaskTypes(REMOTE_SERVICE) : undefined;
   return {
-    services: [service, system.service],
+    services: remoteTypes ? [service, system.service, remoteTypes] : [service, system.service],
     service,
     system,
     taskDefs,
     names: Object.keys(workers),
-    stepFor: (task) => (Object.hasOwn(workers, task) ? steps[task] : undefined),
+    stepFor: (task) => (Object.hasOwn(workers, task) ? steps[task] : remoteTypes?.step(task)),
     close: () => system.close(),
   };
 }

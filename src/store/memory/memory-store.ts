@@ -36,9 +36,12 @@ import type {
   TimerRecord,
   Transition,
 } from '../store.js';
+import { isFinished } from '../store.js';
 import type { StoreWriteResult, StoreWrite as Write } from '../store-write.js';
+import type { NewToken, TokenQuery, TokenRecord } from '../tokens.js';
 import { MemoryDefinitions } from './memory-definitions.js';
 import { MemoryEventLog } from './memory-event-log.js';
+import { MemoryTokens } from './memory-tokens.js';
 
 interface RunSlot {
   run: RunRecord;
@@ -65,6 +68,7 @@ class MemoryStore implements Store {
   private closed = false;
   private readonly log = new MemoryEventLog();
   private readonly definitions = new MemoryDefinitions();
+  private readonly tokens = new MemoryTokens();
   private readonly writes = new GroupCommit<Write, StoreWriteResult>((batch) => this.applyBatch(batch));
 
   createRun(run: NewRun): Promise<CreateRunResult> {
@@ -153,6 +157,26 @@ class MemoryStore implements Store {
     return this.definitions.list(kind, query);
   }
 
+  async putToken(token: NewToken): Promise<void> {
+    this.assertOpen();
+    this.tokens.put(token);
+  }
+
+  async findToken(id: string): Promise<TokenRecord | undefined> {
+    this.assertOpen();
+    return this.tokens.find(id);
+  }
+
+  async listTokens(query?: TokenQuery): Promise<TokenRecord[]> {
+    this.assertOpen();
+    return this.tokens.list(query);
+  }
+
+  async revokeToken(id: string, now: number): Promise<boolean> {
+    this.assertOpen();
+    return this.tokens.revoke(id, now);
+  }
+
   async getRun(id: string): Promise<RunRecord | undefined> {
     this.assertOpen();
     const slot = this.runs.get(id);
@@ -199,7 +223,13 @@ class MemoryStore implements Store {
   async claimTasks(queue: string, workerId: string, max: number, leaseMs: number, now: number): Promise<TaskRecord[]> {
     this.assertOpen();
     const claimable = [...this.tasks.values()]
-      .filter((t) => t.queue === queue && t.visibleAt <= now && (t.leaseExpiresAt === null || t.leaseExpiresAt <= now))
+      .filter(
+        (t) =>
+          t.queue === queue &&
+          t.visibleAt <= now &&
+          t.outcome === null &&
+          (t.leaseExpiresAt === null || t.leaseExpiresAt <= now),
+      )
       .sort((a, b) => a.visibleAt - b.visibleAt || (this.taskOrder.get(a.id) ?? 0) - (this.taskOrder.get(b.id) ?? 0))
       .slice(0, max);
     for (const task of claimable) {
@@ -217,12 +247,29 @@ class MemoryStore implements Store {
     return true;
   }
 
-  async completeTask(taskId: string, workerId: string): Promise<boolean> {
+  async completeTask(taskId: string, workerId: string, outcome: string): Promise<boolean> {
     this.assertOpen();
     const task = this.tasks.get(taskId);
-    if (!task || task.workerId !== workerId) return false;
-    this.tasks.delete(taskId);
+    if (!task || task.workerId !== workerId || task.outcome !== null) return false;
+    task.outcome = outcome;
+    task.leaseExpiresAt = null;
     return true;
+  }
+
+  async getTask(taskId: string): Promise<TaskRecord | undefined> {
+    this.assertOpen();
+    const task = this.tasks.get(taskId);
+    return task && { ...task };
+  }
+
+  async cancelTask(taskId: string): Promise<boolean> {
+    this.assertOpen();
+    return this.dropTask(taskId);
+  }
+
+  private dropTask(taskId: string): boolean {
+    this.taskOrder.delete(taskId);
+    return this.tasks.delete(taskId);
   }
 
   async close(): Promise<void> {
@@ -286,13 +333,18 @@ class MemoryStore implements Store {
     if (t.clearTimer !== undefined) slot.timers.delete(t.clearTimer);
     if (t.setTimer) slot.timers.set(t.setTimer.position, { ...t.setTimer });
     if (t.publish) this.log.append(t.publish);
+    if (t.dropTasks) for (const id of t.dropTasks) this.dropTask(id);
     if (t.enqueue) {
       for (const task of t.enqueue) {
-        this.tasks.set(task.id, { ...task, workerId: null, leaseExpiresAt: null });
+        if (this.tasks.has(task.id)) continue;
+        this.tasks.set(task.id, { ...task, workerId: null, leaseExpiresAt: null, outcome: null });
         this.taskOrder.set(task.id, this.taskSeq++);
       }
     }
     const run = slot.run;
+    if (t.status !== undefined && isFinished(t.status)) {
+      for (const task of [...this.tasks.values()]) if (task.runId === t.runId) this.dropTask(task.id);
+    }
     if (t.status !== undefined) run.status = t.status;
     if (t.output !== undefined) run.output = t.output;
     if (t.error !== undefined) run.error = t.error;

@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3';
 import type { DefinitionKind, DefinitionRecord, NewDefinition } from '../definitions.js';
 import type { EventRecord, NewEvent, ParkedDelivery, SubscriptionRecord } from '../event-log.js';
 import type { JournalEntry, NewRun, NewTask, RunRecord, TaskRecord, TimerRecord } from '../store.js';
+import type { NewToken, TokenRecord } from '../tokens.js';
 
 /** The text of `sql/<file>`; the build copies `src/store/sqlite/sql` to `dist/store/sqlite/sql`. */
 export function readSql(file: string): string {
@@ -82,7 +83,10 @@ export function prepareQueries(db: Database.Database) {
     selectClaimableTasks: query<{ queue: string; now: number; max: number }, TaskRecord>('select-claimable-tasks'),
     leaseTask: query<{ id: string; workerId: string; leaseExpiresAt: number }>('lease-task'),
     extendTaskLease: query<{ id: string; workerId: string; now: number; leaseExpiresAt: number }>('extend-task-lease'),
-    completeTask: query<{ id: string; workerId: string }>('complete-task'),
+    completeTask: query<{ id: string; workerId: string; outcome: string }>('complete-task'),
+    selectTask: query<{ id: string }, TaskRecord>('select-task'),
+    deleteTask: query<{ id: string }>('delete-task'),
+    deleteRunTasks: query<{ runId: string }>('delete-run-tasks'),
 
     insertEvent: query<NewEvent>('insert-event'),
     selectEventSeq: query<{ id: string }, { seq: number }>('select-event-seq'),
@@ -112,6 +116,11 @@ export function prepareQueries(db: Database.Database) {
       'select-definition',
     ),
     listDefinitions: query<{ kind: DefinitionKind; name: string | null }, DefinitionRecord>('list-definitions'),
+
+    putToken: query<NewToken>('put-token'),
+    selectToken: query<{ id: string }, TokenRecord>('select-token'),
+    listTokens: query<{ namespace: string | null }, TokenRecord>('list-tokens'),
+    revokeToken: query<{ id: string; now: number }>('revoke-token'),
   };
 }
 

@@ -5,8 +5,8 @@
  * is applied in one IMMEDIATE transaction, so durability costs one fsync per batch (WAL,
  * synchronous=FULL by default). A writer (sqlite-writer.ts) applies the batches, by default on a
  * worker thread with its own connection, so that the next batch gathers while one reaches the
- * disk. Task operations, the event log's rare writes and definitions are writes too and go the
- * same way.
+ * disk. Task operations, the event log's rare writes, definitions and tokens are writes too and go
+ * the same way.
  * Reads run on this thread's connection; in WAL mode they see every committed batch, hence every
  * write whose promise has resolved.
  *
@@ -50,6 +50,7 @@ import type {
   Transition,
 } from '../store.js';
 import { type StoreWriteResult, type StoreWrite as Write, writeWeight } from '../store-write.js';
+import { duplicateTokenError, type NewToken, type TokenQuery, type TokenRecord } from '../tokens.js';
 import { openFailure, operationFailure } from './sqlite-errors.js';
 import { deadLetterFilter, type EventReads, eventReads, toSubscription } from './sqlite-event-log.js';
 import { migrate } from './sqlite-migrate.js';
@@ -186,8 +187,16 @@ class SqliteStore implements Store {
     return this.write(() => this.writer.call('extendTaskLease', taskId, workerId, now + leaseMs, now));
   }
 
-  completeTask(taskId: string, workerId: string): Promise<boolean> {
-    return this.write(() => this.writer.call('completeTask', taskId, workerId));
+  completeTask(taskId: string, workerId: string, outcome: string): Promise<boolean> {
+    return this.write(() => this.writer.call('completeTask', taskId, workerId, outcome));
+  }
+
+  getTask(taskId: string): Promise<TaskRecord | undefined> {
+    return this.read(() => this.q.selectTask.get({ id: taskId }));
+  }
+
+  cancelTask(taskId: string): Promise<boolean> {
+    return this.write(() => this.writer.call('cancelTask', taskId));
   }
 
   putDefinition(definition: NewDefinition, options: PutDefinitionOptions = {}): Promise<PutDefinitionResult> {
@@ -200,6 +209,22 @@ class SqliteStore implements Store {
 
   listDefinitions(kind: DefinitionKind, query: DefinitionQuery = {}): Promise<DefinitionRecord[]> {
     return this.read(() => this.q.listDefinitions.all({ kind, name: query.name ?? null }));
+  }
+
+  async putToken(token: NewToken): Promise<void> {
+    if (!(await this.write(() => this.writer.call('putToken', token)))) throw duplicateTokenError(token.id);
+  }
+
+  findToken(id: string): Promise<TokenRecord | undefined> {
+    return this.read(() => this.q.selectToken.get({ id }));
+  }
+
+  listTokens(query: TokenQuery = {}): Promise<TokenRecord[]> {
+    return this.read(() => this.q.listTokens.all({ namespace: query.namespace ?? null }));
+  }
+
+  revokeToken(id: string, now: number): Promise<boolean> {
+    return this.write(() => this.writer.call('revokeToken', id, now));
   }
 
   readEvents(query: EventQuery): Promise<EventRecord[]> {

@@ -1,7 +1,8 @@
 /**
  * Every write the SQLite store makes, on one connection: batches of runs created, transitions
  * applied, events published and delivery commits (the group commit), the task-queue operations,
- * the event log's rare writes (sqlite-event-writes.ts) and the definitions' (sqlite-definitions.ts).
+ * the event log's rare writes (sqlite-event-writes.ts), the definitions' (sqlite-definitions.ts) and
+ * the tokens' (sqlite-tokens.ts).
  * The same code runs on the main thread (writer 'inline') and in the writer thread (writer
  * 'thread'), so the two cannot drift.
  *
@@ -11,7 +12,14 @@
 import type Database from 'better-sqlite3';
 import { JournalConflictError, type TuttiError, UnknownRunError, UnknownSubscriptionError } from '../../core/errors.js';
 import type { PublishResult } from '../event-log.js';
-import type { JournalEntry, NewRun, RunRecord, TaskRecord, Transition } from '../store.js';
+import {
+  isFinished,
+  type JournalEntry,
+  type NewRun,
+  type RunRecord,
+  type TaskRecord,
+  type Transition,
+} from '../store.js';
 import type { StoreWrite as Write } from '../store-write.js';
 import { type DefinitionWriteOperations, prepareDefinitionWrites } from './sqlite-definitions.js';
 import { sqliteCode } from './sqlite-errors.js';
@@ -23,6 +31,7 @@ import {
   UnknownSubscription,
 } from './sqlite-event-writes.js';
 import { prepareQueries, type RunUpdate, type SqliteQueries } from './sqlite-queries.js';
+import { prepareTokenWrites, type TokenWriteOperations } from './sqlite-tokens.js';
 
 /**
  * Per write of a batch: `true` for a run created, the existing run for a repeated id, the seqs
@@ -32,11 +41,12 @@ import { prepareQueries, type RunUpdate, type SqliteQueries } from './sqlite-que
 export type WriteResult = true | RunRecord | PublishResult[] | undefined | { failure: WriteFailure };
 
 /** The operations a writer serves, by name, with their arguments and results. */
-export interface WriteOperations extends EventWriteOperations, DefinitionWriteOperations {
+export interface WriteOperations extends EventWriteOperations, DefinitionWriteOperations, TokenWriteOperations {
   applyBatch(batch: readonly Write[]): WriteResult[];
   claimTasks(queue: string, workerId: string, max: number, leaseExpiresAt: number, now: number): TaskRecord[];
   extendTaskLease(taskId: string, workerId: string, leaseExpiresAt: number, now: number): boolean;
-  completeTask(taskId: string, workerId: string): boolean;
+  completeTask(taskId: string, workerId: string, outcome: string): boolean;
+  cancelTask(taskId: string): boolean;
 }
 
 /** A failure as data: a domain error to rebuild, or a driver error to translate. */
@@ -132,12 +142,14 @@ export function prepareWrites(db: Database.Database): WriteOperations {
   return {
     ...prepareEventWrites(db, q),
     ...prepareDefinitionWrites(db, q),
+    ...prepareTokenWrites(q),
     applyBatch,
     claimTasks: (queue, workerId, max, leaseExpiresAt, now) =>
       claim.immediate(queue, workerId, max, leaseExpiresAt, now),
     extendTaskLease: (id, workerId, leaseExpiresAt, now) =>
       q.extendTaskLease.run({ id, workerId, now, leaseExpiresAt }).changes === 1,
-    completeTask: (id, workerId) => q.completeTask.run({ id, workerId }).changes === 1,
+    completeTask: (id, workerId, outcome) => q.completeTask.run({ id, workerId, outcome }).changes === 1,
+    cancelTask: (id) => q.deleteTask.run({ id }).changes === 1,
   };
 }
 
@@ -154,7 +166,9 @@ function applyTransition(q: SqliteQueries, t: Transition, updates: Map<string, R
   if (t.journal) for (const entry of t.journal) appendJournal(q, entry);
   if (t.clearTimer !== undefined) q.clearTimer.run({ runId: t.runId, position: t.clearTimer });
   if (t.setTimer) q.setTimer.run(t.setTimer);
+  if (t.dropTasks) for (const id of t.dropTasks) q.deleteTask.run({ id });
   if (t.enqueue) for (const task of t.enqueue) q.insertTask.run(task);
+  if (t.status !== undefined && isFinished(t.status)) q.deleteRunTasks.run({ runId: t.runId });
   // The outbox, in the transition's transaction; a repeated id is skipped, and needs no answer.
   if (t.publish) for (const event of t.publish) q.insertEvent.run(event);
   const update = updates.get(t.runId);

@@ -1,0 +1,76 @@
+/**
+ * Conductor's metadata API (`/api/metadata/…`): workflow definitions (register, update, list,
+ * get) and task definitions (register a list, update one, list, get), on Tutti's registry.
+ * A changed definition under a registered version is a 409 unless `overwrite=true` (POST) or
+ * the update verb (PUT) says to replace it, as in Conductor.
+ */
+import type { Hono } from 'hono';
+import type { TaskDef, WorkflowDef } from '../../conductor/model.js';
+import type { DefinitionRegistry } from '../../conductor/registry.js';
+import { RequestError } from '../http-errors.js';
+import { jsonObject, optionalVersion, parseJson } from '../request.js';
+
+export function registerMetadataRoutes(app: Hono, registry: DefinitionRegistry): void {
+  app.post('/metadata/workflow', async (c) => {
+    const def = jsonObject(await c.req.text()) as unknown as WorkflowDef;
+    await registry.registerWorkflow(def, { replace: c.req.query('overwrite') === 'true' });
+    return c.body(null, 200);
+  });
+  app.put('/metadata/workflow', async (c) => {
+    const defs = jsonArray(await c.req.text(), 'workflow definitions') as WorkflowDef[];
+    const names: string[] = [];
+    for (const def of defs) {
+      await registry.registerWorkflow(def, { replace: true });
+      names.push(def.name);
+    }
+    return c.json({ bulkErrorResults: {}, bulkSuccessfulResults: names });
+  });
+  app.get('/metadata/workflow', async (c) => {
+    const list = await registry.listWorkflows({ name: c.req.query('name') });
+    return c.json(list.map((registered) => registered.definition));
+  });
+  app.get('/metadata/workflow/:name', async (c) => {
+    const version = optionalVersion(c.req.query('version'));
+    const found = await registry.getWorkflow(c.req.param('name'), version);
+    if (!found) {
+      throw new RequestError(
+        'NOT_FOUND',
+        `no workflow definition '${c.req.param('name')}'${version === undefined ? '' : ` version ${version}`}; register it with POST /api/metadata/workflow`,
+      );
+    }
+    return c.json(found.definition);
+  });
+
+  app.post('/metadata/taskdefs', async (c) => {
+    const defs = jsonArray(await c.req.text(), 'task definitions') as TaskDef[];
+    await registry.registerTaskDefs(defs);
+    return c.body(null, 200);
+  });
+  app.put('/metadata/taskdefs', async (c) => {
+    const def = jsonObject(await c.req.text()) as unknown as TaskDef;
+    await registry.registerTaskDefs([def], { replace: true });
+    return c.body(null, 200);
+  });
+  app.get('/metadata/taskdefs', async (c) => {
+    const list = await registry.listTaskDefs();
+    return c.json(list.map((registered) => registered.definition));
+  });
+  app.get('/metadata/taskdefs/:name', async (c) => {
+    const found = await registry.getTaskDef(c.req.param('name'));
+    if (!found) {
+      throw new RequestError(
+        'NOT_FOUND',
+        `no task definition '${c.req.param('name')}'; register it with POST /api/metadata/taskdefs`,
+      );
+    }
+    return c.json(found.definition);
+  });
+}
+
+function jsonArray(text: string, what: string): unknown[] {
+  const value = parseJson(text);
+  if (!Array.isArray(value)) {
+    throw new RequestError('REQUEST_INVALID', `the request body must be a JSON array of ${what}`);
+  }
+  return value;
+}

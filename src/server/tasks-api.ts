@@ -1,0 +1,181 @@
+/**
+ * Tutti's own worker protocol, `/v1/tasks/…`, which `tutti/client` speaks: a worker claims the
+ * tasks of a queue (a remote service's name) by long-poll, or keeps a Server-Sent Events stream
+ * open and is pushed tasks as they are enqueued (no poll interval to wait out); it heartbeats
+ * while it works and reports the output or the error. Every claimed task is leased: a worker
+ * that dies lets its lease run out and the task goes to another.
+ */
+import type { Context, Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { ClaimedTask, RemoteFailure } from '../engine/task-queue.js';
+import type { Tutti } from '../engine/tutti.js';
+import { RequestError } from './http-errors.js';
+import { field, jsonObject, wholeNumberParam } from './request.js';
+
+/** Lease of a claimed task unless the worker asks for another. @default 30000 */
+export const DEFAULT_LEASE_MS = 30_000;
+const LEASE = { fallback: DEFAULT_LEASE_MS, min: 1_000, max: 3_600_000 };
+const MAX = { fallback: 1, min: 1, max: 100 };
+const WAIT = { fallback: 20_000, min: 0, max: 60_000 };
+/** A stream that has nothing to send says so this often, so that proxies keep it open. */
+const KEEPALIVE_MS = 15_000;
+
+/** A claimed task as the worker protocol sends it. */
+export function taskJson(task: ClaimedTask) {
+  return {
+    id: task.id,
+    queue: task.queue,
+    step: task.name,
+    runId: task.runId,
+    attempt: task.attempt,
+    input: JSON.parse(task.input ?? 'null') as unknown,
+    idempotencyKey: task.idempotencyKey,
+    leaseExpiresAt: task.leaseExpiresAt,
+  };
+}
+
+export function registerWorkerRoutes(app: Hono, tutti: Tutti): void {
+  /** Open streams by worker id: a report from that worker may free a slot of one of them. */
+  const streams = new Map<string, Set<() => void>>();
+  const reported = (workerId: string) => {
+    for (const wake of streams.get(workerId) ?? []) wake();
+  };
+
+  app.post('/v1/tasks/poll', async (c) => {
+    const body = jsonObject(await c.req.text());
+    const tasks = await tutti.tasks.poll({
+      queue: field(body, 'queue', 'string', 'the queue (the remote service name)') as string,
+      workerId: field(body, 'workerId', 'string', "the worker's id") as string,
+      max: numberField(body, 'max', MAX),
+      leaseMs: numberField(body, 'leaseMs', LEASE),
+      waitMs: numberField(body, 'waitMs', WAIT),
+      signal: c.req.raw.signal,
+    });
+    return c.json(tasks.map(taskJson));
+  });
+
+  app.get('/v1/tasks/stream', (c) => {
+    const queue = requiredParam(c, 'queue');
+    const workerId = requiredParam(c, 'workerId');
+    const max = wholeNumberParam(c.req.query('max'), 'max', MAX);
+    const leaseMs = wholeNumberParam(c.req.query('leaseMs'), 'leaseMs', LEASE);
+    return streamSSE(c, async (stream) => {
+      const aborted = new AbortController();
+      stream.onAbort(() => aborted.abort());
+      const held = new Set<string>();
+      let wake: () => void = () => {};
+      const waker = () => wake();
+      const open = streams.get(workerId) ?? new Set();
+      streams.set(workerId, open.add(waker));
+      try {
+        while (!aborted.signal.aborted) {
+          await forgetFinished(tutti, held, workerId);
+          if (held.size >= max) {
+            // Full: wait for this worker to report, or for a lease to run out.
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, 1_000);
+              wake = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            });
+            continue;
+          }
+          const tasks = await tutti.tasks.poll({
+            queue,
+            workerId,
+            max: max - held.size,
+            leaseMs,
+            waitMs: KEEPALIVE_MS,
+            signal: aborted.signal,
+          });
+          if (tasks.length === 0) await stream.writeSSE({ event: 'ping', data: '' });
+          for (const task of tasks) {
+            held.add(task.id);
+            await stream.writeSSE({ event: 'task', id: task.id, data: JSON.stringify(taskJson(task)) });
+          }
+        }
+      } finally {
+        open.delete(waker);
+        if (open.size === 0) streams.delete(workerId);
+      }
+    });
+  });
+
+  app.post('/v1/tasks/:id/heartbeat', async (c) => {
+    const body = jsonObject(await c.req.text());
+    const workerId = field(body, 'workerId', 'string', "the worker's id") as string;
+    const leaseExpiresAt = await tutti.tasks.heartbeat(
+      c.req.param('id'),
+      workerId,
+      numberField(body, 'leaseMs', LEASE),
+    );
+    return c.json({ leaseExpiresAt });
+  });
+  app.post('/v1/tasks/:id/complete', async (c) => {
+    const body = jsonObject(await c.req.text());
+    const workerId = field(body, 'workerId', 'string', "the worker's id") as string;
+    await tutti.tasks.report(c.req.param('id'), workerId, { ok: true, value: body.output ?? null });
+    reported(workerId);
+    return c.json({ accepted: true });
+  });
+  app.post('/v1/tasks/:id/fail', async (c) => {
+    const body = jsonObject(await c.req.text());
+    const workerId = field(body, 'workerId', 'string', "the worker's id") as string;
+    const error = field(body, 'error', 'object', 'the error, as { message, code?, retryable? }') as Record<
+      string,
+      unknown
+    >;
+    await tutti.tasks.report(c.req.param('id'), workerId, { ok: false, error: remoteFailure(error) });
+    reported(workerId);
+    return c.json({ accepted: true });
+  });
+}
+
+/** Drops from `held` the tasks this worker no longer holds: reported, withdrawn, or lease expired. */
+async function forgetFinished(tutti: Tutti, held: Set<string>, workerId: string): Promise<void> {
+  const now = Date.now();
+  for (const id of held) {
+    const task = await tutti.store.getTask(id);
+    const holding = task && task.outcome === null && task.workerId === workerId && (task.leaseExpiresAt ?? 0) > now;
+    if (!holding) held.delete(id);
+  }
+}
+
+function remoteFailure(error: Record<string, unknown>): RemoteFailure {
+  if (typeof error.message !== 'string' || error.message === '') {
+    throw new RequestError('REQUEST_INVALID', 'error.message: missing; say what went wrong');
+  }
+  if (error.code !== undefined && typeof error.code !== 'string') {
+    throw new RequestError('REQUEST_INVALID', `error.code: ${JSON.stringify(error.code)} is not a string`);
+  }
+  if (error.retryable !== undefined && typeof error.retryable !== 'boolean') {
+    throw new RequestError(
+      'REQUEST_INVALID',
+      `error.retryable: ${JSON.stringify(error.retryable)} is not true or false`,
+    );
+  }
+  return { message: error.message, code: error.code, retryable: error.retryable };
+}
+
+function numberField(
+  body: Record<string, unknown>,
+  name: string,
+  range: { fallback: number; min: number; max: number },
+): number {
+  const value = body[name];
+  if (value === undefined) return range.fallback;
+  if (!Number.isSafeInteger(value) || (value as number) < range.min || (value as number) > range.max) {
+    throw new RequestError(
+      'REQUEST_INVALID',
+      `${name}: ${JSON.stringify(value)} is not a whole number from ${range.min} to ${range.max}`,
+    );
+  }
+  return value as number;
+}
+
+function requiredParam(c: Context, name: string): string {
+  const value = c.req.query(name);
+  if (!value) throw new RequestError('REQUEST_INVALID', `${name}: missing; give it as a query parameter`);
+  return value;
+}
