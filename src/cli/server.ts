@@ -1,4 +1,11 @@
-/** `tutti server`: the HTTP API on a SQLite file until SIGINT or SIGTERM, then a graceful shutdown. */
+/**
+ * `tutti server`: the HTTP API on a SQLite file until SIGINT or SIGTERM, then a graceful
+ * shutdown. `tutti dev`: the same with zero set-up: no tokens (everything in the namespace
+ * 'default', on 127.0.0.1 only) and a throwaway database unless `--db` names one.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { createDefinitionRegistry } from '../conductor/registry.js';
 import { registeredTaskDefs } from '../conductor/run/registered.js';
@@ -14,40 +21,74 @@ interface ServerCommandOptions {
   port: string;
   host: string;
   workers?: string;
+  auth: boolean;
 }
 
 export function registerServerCommand(program: Command): void {
   program
     .command('server')
-    .description('serve the HTTP API (/v1/…) on a SQLite database (created when missing) until SIGINT/SIGTERM')
+    .description(
+      'serve the HTTP API (/v1/…, and /api/… for Conductor clients) on a SQLite database until SIGINT/SIGTERM',
+    )
     .option('--port <n>', 'the port (0: any free one)', '8080')
     .option('--host <address>', "the interface to listen on ('0.0.0.0' for all)", '127.0.0.1')
     .option('--workers <module>', 'a JavaScript module exporting in-process workers of SIMPLE tasks')
+    .option('--no-auth', "serve without tokens: every request is in the namespace 'default' (127.0.0.1 only)")
     .option('--db <file>', DB_HELP)
-    .action(async (options: ServerCommandOptions) => {
-      const port = Number(options.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        throw new ConfigError(`--port: '${options.port}' must be a whole number from 0 to 65535`);
-      }
-      const store = createSqliteStore({ path: dbPath(options) });
-      const workers =
-        options.workers === undefined
-          ? undefined
-          : await loadWorkers(options.workers, await registeredTaskDefs(createDefinitionRegistry(store)), {
-              remote: true,
-            });
-      const server = await startServer({ store, port, host: options.host, workers, logger: consoleLogger('info') });
-      process.stdout.write(`tutti server listening on ${server.url} (database ${dbPath(options)})\n`);
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          process.stdout.write(`${signal}: finishing requests under way, then closing\n`);
-          resolve();
-        };
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
-      });
-      await server.close();
-      await workers?.close();
-      process.stdout.write('closed\n');
-    });
+    .action((options: ServerCommandOptions) => serveUntilStopped({ ...options, db: dbPath(options) }));
+
+  program
+    .command('dev')
+    .description('a server for development: no tokens, on 127.0.0.1, on a throwaway database unless --db names one')
+    .option('--port <n>', 'the port (0: any free one)', '8080')
+    .option('--workers <module>', 'a JavaScript module exporting in-process workers of SIMPLE tasks')
+    .option('--db <file>', 'keep the data in this SQLite file (created when missing)')
+    .action((options: Omit<ServerCommandOptions, 'host' | 'auth'>) =>
+      serveUntilStopped({
+        ...options,
+        host: '127.0.0.1',
+        auth: false,
+        db: options.db ?? join(mkdtempSync(join(tmpdir(), 'tutti-dev-')), 'tutti.db'),
+      }),
+    );
+}
+
+async function serveUntilStopped(options: ServerCommandOptions & { db: string }): Promise<void> {
+  const port = Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`--port: '${options.port}' must be a whole number from 0 to 65535`);
+  }
+  if (!options.auth && !['127.0.0.1', 'localhost', '::1'].includes(options.host)) {
+    throw new ConfigError(
+      `--no-auth: refused with --host ${options.host}; without tokens anyone who reaches the port has every namespace's data. Create tokens (tutti tokens create --namespace <ns>) or listen on 127.0.0.1`,
+    );
+  }
+  let workers: Awaited<ReturnType<typeof loadWorkers>> | undefined;
+  if (options.workers !== undefined) {
+    // The task definitions' limits bind in-process workers: read them before the server opens the file.
+    const store = createSqliteStore({ path: options.db });
+    const taskDefs = await registeredTaskDefs(createDefinitionRegistry(store)).finally(() => store.close());
+    workers = await loadWorkers(options.workers, taskDefs, { remote: true });
+  }
+  const server = await startServer({
+    db: options.db,
+    port,
+    host: options.host,
+    auth: options.auth,
+    workers,
+    logger: consoleLogger('info'),
+  });
+  const tokens = options.auth ? 'tokens required: tutti tokens create --namespace <ns>' : 'no tokens';
+  process.stdout.write(`tutti server listening on ${server.url} (database ${options.db}; ${tokens})\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      process.stdout.write(`${signal}: finishing requests under way, then closing\n`);
+      resolve();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  await server.close();
+  await workers?.close();
+  process.stdout.write('closed\n');
 }

@@ -66,6 +66,7 @@ const RECHECK_MS = 1_000;
 export class TaskQueue {
   private readonly waiters = new Map<string, (outcome: TaskOutcome) => void>();
   private readonly sleepers = new Map<string, Set<() => void>>();
+  private stopped = false;
 
   constructor(
     private readonly store: Store,
@@ -134,7 +135,7 @@ export class TaskQueue {
         this.clock(),
       );
       const left = deadline - this.clock();
-      if (tasks.length > 0 || left <= 0 || request.signal?.aborted) {
+      if (tasks.length > 0 || left <= 0 || request.signal?.aborted || this.stopped) {
         return tasks.map((task) => ({ ...task, idempotencyKey: `${task.runId}:${task.position}` }));
       }
       await this.sleep(request.queue, Math.min(left, RECHECK_MS), request.signal);
@@ -157,6 +158,20 @@ export class TaskQueue {
       throw await this.notHeld(taskId, workerId);
     }
     this.settle(taskId, outcome);
+  }
+
+  /**
+   * Ends the polls that are waiting (they answer what they have: nothing) and makes later polls
+   * answer at once: for a server that shuts down, so that no long-poll holds it up.
+   */
+  stopPolls(): void {
+    this.stopped = true;
+    for (const queue of [...this.sleepers.keys()]) this.wake(queue);
+  }
+
+  /** True once stopPolls was called. */
+  get pollsStopped(): boolean {
+    return this.stopped;
   }
 
   /** Whether some step of this process waits for the task (its run is live here). */

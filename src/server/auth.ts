@@ -11,7 +11,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { UnauthenticatedError } from '../core/errors.js';
 import type { TokenStore } from '../store/tokens.js';
-import { errorResponse } from './http-errors.js';
 import { looksLikeToken, type VerifiedToken, verifyToken } from './tokens.js';
 
 declare module 'hono' {
@@ -65,8 +64,8 @@ export function requireToken(options: RequireTokenOptions): MiddlewareHandler {
     const found = typeof presented === 'string' ? await lookUp(presented) : undefined;
     if (!found) {
       const problem = typeof presented === 'string' ? 'the token is unknown or revoked' : presented.problem;
-      const { status, body, headers } = errorResponse(new UnauthenticatedError(problem));
-      return c.json(body, status as 401, headers);
+      // Thrown, so that the app answers in the shape of the API asked (native or Conductor's).
+      throw new UnauthenticatedError(problem);
     }
     c.set('namespace', found.namespace);
     c.set('tokenId', found.id);

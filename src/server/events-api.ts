@@ -13,10 +13,10 @@ import type { DeadLetterQuery, EventRecord, SubscriptionRecord } from '../store/
 import type { Store } from '../store/store.js';
 import { type IngressOptions, readCloudEvents } from './cloudevents-http.js';
 import { RequestError } from './http-errors.js';
+import { runtimeOf } from './namespaces.js';
 import { optionalJsonObject, textParam, wholeNumberParam } from './request.js';
 
 export interface EventRoutesOptions {
-  tutti: Tutti;
   logger: Logger;
   /**
    * Contracts that ingress validates event data against: the version in `dataversion`, else the
@@ -37,10 +37,10 @@ const REDRIVE_FIELDS = ['subscription', 'type', 'seq'];
 
 /**
  * Adds the event routes to the native API's app.
- * @example registerEventRoutes(app, { tutti, logger });
+ * @example registerEventRoutes(app, { logger });
  */
 export function registerEventRoutes(app: Hono, options: EventRoutesOptions): void {
-  const { tutti, logger } = options;
+  const { logger } = options;
   const ingress: IngressOptions = {
     contracts: options.contracts,
     maxEventBytes: options.maxEventBytes ?? 262_144,
@@ -48,6 +48,7 @@ export function registerEventRoutes(app: Hono, options: EventRoutesOptions): voi
   };
 
   app.post('/v1/events', async (c) => {
+    const { tutti } = runtimeOf(c);
     // Every event of a batch is checked before any is published: a refused batch publishes nothing.
     const events = readCloudEvents(c.req.raw.headers, await c.req.text(), ingress);
     const results = events.length === 0 ? [] : await tutti.bus.publish(events);
@@ -60,6 +61,7 @@ export function registerEventRoutes(app: Hono, options: EventRoutesOptions): voi
   });
 
   app.get('/v1/events', async (c) => {
+    const { tutti } = runtimeOf(c);
     const type = textParam(c.req.query('type'), 'type');
     const records = await tutti.store.readEvents({
       after: wholeNumberParam(c.req.query('after'), 'after', { fallback: 0, min: 0, max: Number.MAX_SAFE_INTEGER }),
@@ -74,11 +76,13 @@ export function registerEventRoutes(app: Hono, options: EventRoutesOptions): voi
 
   // The store's subscriptions are the embedded bus's; a broker's bus will keep its own.
   app.get('/v1/subscriptions', async (c) => {
+    const { tutti } = runtimeOf(c);
     const subscriptions = await tutti.store.listSubscriptions();
     return c.json(await Promise.all(subscriptions.map((s) => subscriptionJson(tutti, s))));
   });
 
   app.get('/v1/dead-letters', async (c) => {
+    const { tutti } = runtimeOf(c);
     const query: DeadLetterQuery = {
       limit: wholeNumberParam(c.req.query('limit'), 'limit', { fallback: 50, min: 1, max: 1000 }),
     };
@@ -90,6 +94,7 @@ export function registerEventRoutes(app: Hono, options: EventRoutesOptions): voi
   });
 
   app.post('/v1/dead-letters/redrive', async (c) => {
+    const { tutti } = runtimeOf(c);
     const query = redriveQuery(optionalJsonObject(await c.req.text()));
     const redriven = await tutti.bus.redrive(query);
     logger.info('dead letters redriven', { ...query, redriven });
@@ -97,6 +102,7 @@ export function registerEventRoutes(app: Hono, options: EventRoutesOptions): voi
   });
 
   app.get('/v1/traces/:correlationId', async (c) => {
+    const { tutti } = runtimeOf(c);
     const correlationId = c.req.param('correlationId');
     const events = await conversation(tutti.store, correlationId);
     if (events.length === 0) {

@@ -1,60 +1,24 @@
 /**
- * Tutti's own HTTP API, `/v1/…` (docs/api.md): health and readiness, Conductor definitions
- * (register, list, get), and runs of registered definitions (start, get, list, cancel, signal).
- * Thin: check the request, call the library, answer JSON. Errors leave through http-errors.ts.
+ * Tutti's own HTTP API, `/v1/…` (docs/api.md): readiness, Conductor definitions (register, list,
+ * get), and runs of registered definitions (start, get, list, cancel, signal), in the request's
+ * namespace. Thin: check the request, call the library, answer JSON. Errors leave through
+ * http-errors.ts.
  */
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import type { Hono } from 'hono';
 import type { JsonObject } from '../conductor/model.js';
-import type { DefinitionRegistry } from '../conductor/registry.js';
 import { readDefinitionDocument } from '../conductor/registry.js';
-import type { Logger } from '../core/logger.js';
-import type { RunInfo, Tutti } from '../engine/tutti.js';
+import type { RunInfo } from '../engine/tutti.js';
 import { IN_FLIGHT_STATUSES, type RunStatus } from '../store/store.js';
-import type { DefinitionsRuntime } from './definitions-runtime.js';
-import { registerEventRoutes } from './events-api.js';
-import { errorResponse, RequestError } from './http-errors.js';
+import { RequestError } from './http-errors.js';
+import { runtimeOf } from './namespaces.js';
 import { field, jsonObject, optionalJsonObject, optionalVersion, parseJson } from './request.js';
-import { registerWorkerRoutes } from './tasks-api.js';
-
-export interface NativeApiOptions {
-  tutti: Tutti;
-  registry: DefinitionRegistry;
-  definitions: DefinitionsRuntime;
-  logger: Logger;
-  /** Largest request body, in bytes. @default 1048576 (1 MiB) */
-  maxBodyBytes?: number;
-}
 
 const STATUSES: readonly string[] = [...IN_FLIGHT_STATUSES, 'completed', 'failed', 'cancelled'];
 
-export function nativeApi(options: NativeApiOptions): Hono {
-  const { tutti, registry, definitions, logger } = options;
-  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  const app = new Hono();
-
-  app.use(
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: () => {
-        throw new RequestError('REQUEST_TOO_LARGE', `the request body is over ${maxBodyBytes} bytes; send less`);
-      },
-    }),
-  );
-  app.onError((error, c) => {
-    const { status, body, unexpected, headers } = errorResponse(error);
-    if (unexpected) logger.error('request failed', { method: c.req.method, path: c.req.path, error });
-    return c.json(body, status as 400, headers);
-  });
-  app.notFound((c) => {
-    const { status, body } = errorResponse(
-      new RequestError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}; see /v1/… in docs/api.md`),
-    );
-    return c.json(body, status as 404);
-  });
-
-  app.get('/v1/health', (c) => c.json({ status: 'ok' }));
+/** Adds the `/v1/…` routes of runs and definitions to the server's app (app.ts). */
+export function registerNativeRoutes(app: Hono): void {
   app.get('/v1/ready', async (c) => {
+    const { tutti } = runtimeOf(c);
     try {
       await tutti.store.listRuns({ limit: 1 });
       return c.json({ status: 'ready' });
@@ -66,6 +30,7 @@ export function nativeApi(options: NativeApiOptions): Hono {
   // ---- definitions ------------------------------------------------------------------------------
 
   app.post('/v1/definitions', async (c) => {
+    const { registry } = runtimeOf(c);
     const text = await c.req.text();
     const replace = c.req.query('replace') === 'true';
     const document = readDefinitionDocument(text, { format: 'json', source: 'the request body' });
@@ -77,10 +42,12 @@ export function nativeApi(options: NativeApiOptions): Hono {
     return c.json({ registrations }, created ? 201 : 200);
   });
   app.get('/v1/definitions/workflows', async (c) => {
+    const { registry } = runtimeOf(c);
     const list = await registry.listWorkflows({ name: c.req.query('name') });
     return c.json(list.map(({ name, version, registeredAt }) => ({ name, version, registeredAt })));
   });
   app.get('/v1/definitions/workflows/:name', async (c) => {
+    const { registry } = runtimeOf(c);
     const version = optionalVersion(c.req.query('version'));
     const found = await registry.getWorkflow(c.req.param('name'), version);
     if (!found) {
@@ -91,11 +58,12 @@ export function nativeApi(options: NativeApiOptions): Hono {
     }
     return c.json(found);
   });
-  app.get('/v1/definitions/tasks', async (c) => c.json(await registry.listTaskDefs()));
+  app.get('/v1/definitions/tasks', async (c) => c.json(await runtimeOf(c).registry.listTaskDefs()));
 
   // ---- runs ---------------------------------------------------------------------------------------
 
   app.post('/v1/runs', async (c) => {
+    const { tutti, definitions } = runtimeOf(c);
     const body = jsonObject(await c.req.text());
     const workflow = field(body, 'workflow', 'string', 'the name of a registered workflow definition') as string;
     const version = body.version === undefined ? undefined : (field(body, 'version', 'number', 'a version') as number);
@@ -106,6 +74,7 @@ export function nativeApi(options: NativeApiOptions): Hono {
     return c.json(runJson(await run.info()), run.created ? 201 : 200);
   });
   app.get('/v1/runs', async (c) => {
+    const { tutti } = runtimeOf(c);
     const status = c.req.query('status');
     const statuses = status?.split(',').map((s) => s.trim());
     const bad = statuses?.find((s) => !STATUSES.includes(s));
@@ -125,6 +94,7 @@ export function nativeApi(options: NativeApiOptions): Hono {
     return c.json(runs.map(runJson));
   });
   app.get('/v1/runs/:id', async (c) => {
+    const { tutti } = runtimeOf(c);
     const info = await tutti.getRun(c.req.param('id'));
     if (!info) throw new RequestError('NOT_FOUND', `no run '${c.req.param('id')}'`);
     const json = runJson(info);
@@ -144,6 +114,7 @@ export function nativeApi(options: NativeApiOptions): Hono {
     return c.json(json);
   });
   app.post('/v1/runs/:id/cancel', async (c) => {
+    const { tutti } = runtimeOf(c);
     const text = await c.req.text();
     const body = optionalJsonObject(text);
     const reason = body.reason === undefined ? undefined : (field(body, 'reason', 'string', 'why') as string);
@@ -151,16 +122,13 @@ export function nativeApi(options: NativeApiOptions): Hono {
     return c.json(runJson((await tutti.getRun(c.req.param('id'))) as RunInfo), 202);
   });
   app.post('/v1/runs/:id/signals/:name', async (c) => {
+    const { tutti } = runtimeOf(c);
     const text = await c.req.text();
     const data = text.trim() === '' ? undefined : parseJson(text);
     if (!(await tutti.getRun(c.req.param('id')))) throw new RequestError('NOT_FOUND', `no run '${c.req.param('id')}'`);
     const published = await tutti.signal(c.req.param('id'), c.req.param('name'), data);
     return c.json({ signal: c.req.param('name'), eventId: published.id }, 202);
   });
-
-  registerEventRoutes(app, { tutti, logger });
-  registerWorkerRoutes(app, tutti);
-  return app;
 }
 
 function runJson(info: RunInfo): Record<string, unknown> {

@@ -13,7 +13,6 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { ConfigError, RateLimitedError } from '../core/errors.js';
 // For its declaration of the context's `tokenId`.
 import type {} from './auth.js';
-import { errorResponse } from './http-errors.js';
 
 export interface RateLimitOptions {
   /** Requests per second a token may make, sustained. @default 100 */
@@ -68,8 +67,8 @@ export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler {
     buckets.set(key, bucket);
     if (bucket.tokens < 1) {
       const retryAfterMs = Math.ceil((1 - bucket.tokens) / perMs);
-      const { status, body, headers } = errorResponse(new RateLimitedError(retryAfterMs, { perSecond, burst }));
-      return c.json(body, status as 429, headers);
+      // Thrown, so that the app answers in the shape of the API asked (native or Conductor's).
+      throw new RateLimitedError(retryAfterMs, { perSecond, burst });
     }
     bucket.tokens -= 1;
     await next();

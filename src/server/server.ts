@@ -1,39 +1,59 @@
 /**
- * `tutti server`: a Tutti instance on the embedded SQLite store (the default; `--store` and
- * `--bus` for PostgreSQL and the brokers come with their issues), the registered Conductor
- * definitions as workflows, and the HTTP API (native-api.ts) on @hono/node-server.
+ * `tutti server`: Tutti instances on the embedded SQLite store (the default; `--store` and
+ * `--bus` for PostgreSQL and the brokers come with their issues), one per namespace
+ * (namespaces.ts), with the registered Conductor definitions as workflows and every SIMPLE task
+ * without an in-process worker on remote workers; the HTTP app (app.ts) on @hono/node-server.
  *
  * Shutdown, in order: stop accepting connections and let requests under way finish, then stop
- * the engine (runs halt where they are and resume on the next start), flush and close the store.
+ * the engines (runs halt where they are and resume on the next start; tasks held by remote
+ * workers stay theirs, and their results are taken after the restart), flush and close the stores.
  */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createDefinitionRegistry } from '../conductor/registry.js';
 import { registeredTaskDefs } from '../conductor/run/registered.js';
 import { defineTaskWorkers, type TaskWorkers } from '../conductor/run/workers.js';
+import { ConfigError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/logger.js';
-import { createTutti, type Tutti } from '../engine/tutti.js';
+import type { WorkflowDefinition } from '../core/types.js';
+import type { AnyService } from '../engine/service.js';
+import type { Tutti } from '../engine/tutti.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
-import { conductorApi } from './conductor/conductor-api.js';
-import { ConductorTaskLog } from './conductor/task-log.js';
-import { DefinitionsRuntime } from './definitions-runtime.js';
-import { nativeApi } from './native-api.js';
+import { serverApp } from './app.js';
+import { DEFAULT_NAMESPACE, Namespaces } from './namespaces.js';
 
 export interface ServerOptions {
-  /** The SQLite file, created when missing. @default './tutti.db' */
+  /**
+   * The SQLite file of the default namespace, created when missing; namespace `n` is kept beside
+   * it in `<name>.n.db`. @default './tutti.db'
+   */
   db?: string;
-  /** A store to use instead of `db` (tests, other adapters). @default a SQLite store on `db` */
+  /** The default namespace's store, instead of `db` (tests, other adapters). @default a SQLite store on `db` */
   store?: Store;
+  /** The store of another namespace. @default a SQLite file beside `db` (required when `store` is given and tokens are on) */
+  storeFor?: (namespace: string) => Store;
   /** The port; 0 picks a free one. @default 8080 */
   port?: number;
   /** The interface to listen on; '0.0.0.0' for every one. @default '127.0.0.1' */
   host?: string;
   /**
+   * Ask every request but health for a token (`tutti tokens create --namespace N`); without
+   * tokens, everything is in the namespace 'default': for `tutti dev` and tests on one machine.
+   * @default true
+   */
+  auth?: boolean;
+  /** Requests per second per token, and the burst. @default { perSecond: 100, burst: 200 } */
+  rateLimit?: { perSecond: number; burst: number };
+  /**
    * In-process workers of SIMPLE tasks; give them `remote: true` so that the other tasks go to
    * remote workers. @default none: every SIMPLE task runs on remote workers
    */
   workers?: TaskWorkers;
+  /** Code-defined workflows, in every namespace, and the services they call (e.g. `remoteService(…)`). @default none */
+  workflows?: readonly WorkflowDefinition<any, any>[];
+  services?: readonly AnyService[];
   /** Largest request body, in bytes. @default 1048576 */
   maxBodyBytes?: number;
   /** @default silentLogger */
@@ -43,13 +63,17 @@ export interface ServerOptions {
 export interface TuttiServer {
   /** `http://host:port` */
   readonly url: string;
+  /** The default namespace's instance. */
   readonly tutti: Tutti;
-  /** Stops accepting, finishes requests under way, then closes the engine and the store. */
+  /** The instance of a namespace, opened if it was not. */
+  namespace(name: string): Promise<Tutti>;
+  /** Stops accepting, finishes requests under way, then closes the engines and the stores. */
   close(): Promise<void>;
 }
 
 /**
- * Starts the server; resolves once it listens and has resumed the runs left in flight.
+ * Starts the server; resolves once it listens and has resumed the default namespace's runs
+ * (and those of every namespace that has tokens).
  * @example
  * const server = await startServer({ db: './tutti.db', port: 8080 });
  * await fetch(`${server.url}/v1/health`);
@@ -57,18 +81,51 @@ export interface TuttiServer {
  */
 export async function startServer(options: ServerOptions = {}): Promise<TuttiServer> {
   const logger = options.logger ?? silentLogger;
-  const store = options.store ?? createSqliteStore({ path: options.db ?? './tutti.db' });
-  const registry = createDefinitionRegistry(store);
+  const db = options.db ?? './tutti.db';
+  const main = options.store ?? createSqliteStore({ path: db });
+  const storeFor = (namespace: string): Store => {
+    if (namespace === DEFAULT_NAMESPACE) return main;
+    if (options.storeFor) return options.storeFor(namespace);
+    if (options.store) {
+      throw new ConfigError(`namespace '${namespace}': give startServer a storeFor(namespace) beside its store`);
+    }
+    return createSqliteStore({ path: `${db.replace(/\.db$/, '')}.${namespace}.db` });
+  };
   const workers =
-    options.workers ?? defineTaskWorkers({}, { taskDefs: await registeredTaskDefs(registry), remote: true });
-  const taskLog = new ConductorTaskLog();
-  const definitions = new DefinitionsRuntime(registry, workers, taskLog.record);
-  // Built before the engine starts, so that it resumes each run with the version it started with.
-  const inFlight = await definitions.inFlight(store);
-  const tutti = await createTutti({ store, services: workers.services, workflows: inFlight, logger });
-  definitions.attach((workflows) => tutti.addWorkflows(workflows));
-  const app = nativeApi({ tutti, registry, definitions, logger, maxBodyBytes: options.maxBodyBytes });
-  app.route('/api', conductorApi({ tutti, registry, definitions, taskLog, logger }));
+    options.workers ??
+    defineTaskWorkers({}, { taskDefs: await registeredTaskDefs(createDefinitionRegistry(main)), remote: true });
+  const namespaces = new Namespaces({
+    storeFor,
+    workers,
+    workflows: options.workflows ?? [],
+    services: options.services ?? [],
+    logger,
+  });
+  const auth = options.auth ?? true;
+  const closeAll = async () => {
+    await namespaces.close();
+    if (!options.workers) await workers.close();
+  };
+  let app: ReturnType<typeof serverApp>;
+  let tutti: Tutti;
+  try {
+    tutti = (await namespaces.get(DEFAULT_NAMESPACE)).tutti;
+    // Namespaces with tokens resume their runs now, not on their first request.
+    if (auth) {
+      const names = new Set((await main.listTokens()).map((t) => t.namespace));
+      for (const name of names) await namespaces.get(name);
+    }
+    app = serverApp({
+      namespaces,
+      tokens: auth ? main : undefined,
+      logger,
+      maxBodyBytes: options.maxBodyBytes,
+      rateLimit: options.rateLimit,
+    });
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
 
   const host = options.host ?? '127.0.0.1';
   const { server, address } = await new Promise<{ server: ReturnType<typeof serve>; address: AddressInfo }>(
@@ -79,20 +136,24 @@ export async function startServer(options: ServerOptions = {}): Promise<TuttiSer
       listening.once('error', reject);
     },
   ).catch(async (error: unknown) => {
-    await tutti.close();
+    await closeAll();
     throw error;
   });
-  logger.info('tutti server listening', { host, port: address.port });
+  logger.info('tutti server listening', { host, port: address.port, auth });
 
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
     tutti,
+    namespace: async (name) => (await namespaces.get(name)).tutti,
     close() {
       closing ??= (async () => {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        await tutti.close();
-        if (!options.workers) await workers.close();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Long-polls answer (nothing) and task streams end, so that their requests finish now.
+        await namespaces.stopPolls();
+        (server as Server).closeIdleConnections();
+        await closed;
+        await closeAll();
       })();
       return closing;
     },

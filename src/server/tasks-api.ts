@@ -10,6 +10,7 @@ import { streamSSE } from 'hono/streaming';
 import type { ClaimedTask, RemoteFailure } from '../engine/task-queue.js';
 import type { Tutti } from '../engine/tutti.js';
 import { RequestError } from './http-errors.js';
+import { runtimeOf } from './namespaces.js';
 import { field, jsonObject, wholeNumberParam } from './request.js';
 
 /** Lease of a claimed task unless the worker asks for another. @default 30000 */
@@ -34,14 +35,16 @@ export function taskJson(task: ClaimedTask) {
   };
 }
 
-export function registerWorkerRoutes(app: Hono, tutti: Tutti): void {
-  /** Open streams by worker id: a report from that worker may free a slot of one of them. */
+export function registerWorkerRoutes(app: Hono): void {
+  /** Open streams by namespace and worker id: a report from that worker may free a slot of one. */
   const streams = new Map<string, Set<() => void>>();
-  const reported = (workerId: string) => {
-    for (const wake of streams.get(workerId) ?? []) wake();
+  const streamKey = (c: Context, workerId: string) => `${runtimeOf(c).name}/${workerId}`;
+  const reported = (c: Context, workerId: string) => {
+    for (const wake of streams.get(streamKey(c, workerId)) ?? []) wake();
   };
 
   app.post('/v1/tasks/poll', async (c) => {
+    const { tutti } = runtimeOf(c);
     const body = jsonObject(await c.req.text());
     const tasks = await tutti.tasks.poll({
       queue: field(body, 'queue', 'string', 'the queue (the remote service name)') as string,
@@ -55,6 +58,7 @@ export function registerWorkerRoutes(app: Hono, tutti: Tutti): void {
   });
 
   app.get('/v1/tasks/stream', (c) => {
+    const { tutti } = runtimeOf(c);
     const queue = requiredParam(c, 'queue');
     const workerId = requiredParam(c, 'workerId');
     const max = wholeNumberParam(c.req.query('max'), 'max', MAX);
@@ -65,10 +69,11 @@ export function registerWorkerRoutes(app: Hono, tutti: Tutti): void {
       const held = new Set<string>();
       let wake: () => void = () => {};
       const waker = () => wake();
-      const open = streams.get(workerId) ?? new Set();
-      streams.set(workerId, open.add(waker));
+      const key = streamKey(c, workerId);
+      const open = streams.get(key) ?? new Set();
+      streams.set(key, open.add(waker));
       try {
-        while (!aborted.signal.aborted) {
+        while (!aborted.signal.aborted && !tutti.tasks.pollsStopped) {
           await forgetFinished(tutti, held, workerId);
           if (held.size >= max) {
             // Full: wait for this worker to report, or for a lease to run out.
@@ -97,12 +102,13 @@ export function registerWorkerRoutes(app: Hono, tutti: Tutti): void {
         }
       } finally {
         open.delete(waker);
-        if (open.size === 0) streams.delete(workerId);
+        if (open.size === 0) streams.delete(key);
       }
     });
   });
 
   app.post('/v1/tasks/:id/heartbeat', async (c) => {
+    const { tutti } = runtimeOf(c);
     const body = jsonObject(await c.req.text());
     const workerId = field(body, 'workerId', 'string', "the worker's id") as string;
     const leaseExpiresAt = await tutti.tasks.heartbeat(
@@ -113,13 +119,15 @@ export function registerWorkerRoutes(app: Hono, tutti: Tutti): void {
     return c.json({ leaseExpiresAt });
   });
   app.post('/v1/tasks/:id/complete', async (c) => {
+    const { tutti } = runtimeOf(c);
     const body = jsonObject(await c.req.text());
     const workerId = field(body, 'workerId', 'string', "the worker's id") as string;
     await tutti.tasks.report(c.req.param('id'), workerId, { ok: true, value: body.output ?? null });
-    reported(workerId);
+    reported(c, workerId);
     return c.json({ accepted: true });
   });
   app.post('/v1/tasks/:id/fail', async (c) => {
+    const { tutti } = runtimeOf(c);
     const body = jsonObject(await c.req.text());
     const workerId = field(body, 'workerId', 'string', "the worker's id") as string;
     const error = field(body, 'error', 'object', 'the error, as { message, code?, retryable? }') as Record<
@@ -127,7 +135,7 @@ export function registerWorkerRoutes(app: Hono, tutti: Tutti): void {
       unknown
     >;
     await tutti.tasks.report(c.req.param('id'), workerId, { ok: false, error: remoteFailure(error) });
-    reported(workerId);
+    reported(c, workerId);
     return c.json({ accepted: true });
   });
 }

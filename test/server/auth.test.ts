@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { Hono } from 'hono';
 import { requireToken } from '../../src/server/auth.js';
+import { errorResponse } from '../../src/server/http-errors.js';
 import { rateLimit } from '../../src/server/rate-limit.js';
 import { createToken, exchangeKey, verifyToken } from '../../src/server/tokens.js';
 import { createMemoryStore } from '../../src/store/memory/index.js';
@@ -20,11 +21,20 @@ afterEach(() => store.close());
 
 /** An app that answers with the namespace and token id the middleware set. */
 function app(options: { cacheMs?: number; perSecond?: number; burst?: number } = {}): Hono {
-  const hono = new Hono();
+  const hono = withErrors(new Hono());
   hono.get('/v1/health', (c) => c.json({ status: 'ok' }));
   hono.use('/v1/*', requireToken({ store, cacheMs: options.cacheMs, now }));
   hono.use('/v1/*', rateLimit({ perSecond: options.perSecond, burst: options.burst, now }));
   hono.get('/v1/whoami', (c) => c.json({ namespace: c.get('namespace'), tokenId: c.get('tokenId') }));
+  return hono;
+}
+
+/** The middlewares throw; the server's app answers (app.ts), as this does. */
+function withErrors(hono: Hono): Hono {
+  hono.onError((error, c) => {
+    const { status, body, headers } = errorResponse(error);
+    return c.json(body, status as 400, headers);
+  });
   return hono;
 }
 
@@ -172,7 +182,7 @@ describe('rateLimit', () => {
   });
 
   it('limits requests without a token by client address', async () => {
-    const hono = new Hono();
+    const hono = withErrors(new Hono());
     hono.use(rateLimit({ perSecond: 1, burst: 1, now }));
     hono.get('/', (c) => c.text('ok'));
     assert.equal((await hono.request('/')).status, 200);

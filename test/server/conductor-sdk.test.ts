@@ -90,7 +90,7 @@ describe("Conductor's JavaScript SDK against tutti server", () => {
   let manager: TaskManager;
 
   before(async () => {
-    server = await startServer({ db: db.path, port: 0 });
+    server = await startServer({ db: db.path, port: 0, auth: false });
     client = await createConductorClient({ serverUrl: `${server.url}/api` });
     executor = new WorkflowExecutor(client);
     manager = new TaskManager(client, workers, {

@@ -11,6 +11,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { createTutti } from '../../src/engine/tutti.js';
 import { registerEventRoutes } from '../../src/server/events-api.js';
 import { errorResponse } from '../../src/server/http-errors.js';
+import type { NamespaceRuntime } from '../../src/server/namespaces.js';
 import { startServer, type TuttiServer } from '../../src/server/server.js';
 import { createMemoryStore } from '../../src/store/memory/index.js';
 import { tempDbPath } from '../helpers/temp-db.js';
@@ -23,7 +24,7 @@ after(() => {
 async function withServer(use: (server: TuttiServer) => Promise<void>): Promise<void> {
   const db = tempDbPath('tutti-events-api-');
   dbs.push(db);
-  const server = await startServer({ db: db.path, port: 0 });
+  const server = await startServer({ db: db.path, port: 0, auth: false });
   try {
     await use(server);
   } finally {
@@ -267,7 +268,11 @@ test('with contracts, ingress validates data against the version sent (else the 
     const { status, body } = errorResponse(error);
     return c.json(body, status as 400);
   });
-  registerEventRoutes(app, { tutti, logger: silentLogger, contracts, maxEventBytes: 100 });
+  app.use('*', async (c, next) => {
+    c.set('runtime', { name: 'default', tutti } as NamespaceRuntime);
+    await next();
+  });
+  registerEventRoutes(app, { logger: silentLogger, contracts, maxEventBytes: 100 });
   const post = async (event: Record<string, unknown>) => {
     const response = await app.request('/v1/events', {
       method: 'POST',

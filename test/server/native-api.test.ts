@@ -52,7 +52,7 @@ async function until(server: TuttiServer, id: string, status: string) {
 }
 
 test('definitions are registered, runs started, signalled and read; a restart resumes a run with its version', async () => {
-  let server = await startServer({ db: db.path, port: 0 });
+  let server = await startServer({ db: db.path, port: 0, auth: false });
   try {
     assert.deepEqual((await call(server, 'GET', '/v1/health')).body, { status: 'ok' });
     assert.deepEqual((await call(server, 'GET', '/v1/ready')).body, { status: 'ready' });
@@ -80,7 +80,7 @@ test('definitions are registered, runs started, signalled and read; a restart re
     // v2 is registered while order-1 waits; order-1 stays on v1, across a restart.
     assert.equal((await call(server, 'POST', '/v1/definitions', priced(2, 10))).status, 201);
     await server.close();
-    server = await startServer({ db: db.path, port: 0 });
+    server = await startServer({ db: db.path, port: 0, auth: false });
     assert.deepEqual(server.tutti.resumed, ['order-1']);
     const signalled = await call(server, 'POST', '/v1/runs/order-1/signals/approval', { by: 'ana' });
     assert.equal(signalled.status, 202);
@@ -110,7 +110,7 @@ test('definitions are registered, runs started, signalled and read; a restart re
 });
 
 test('client mistakes get a 4xx naming the field, never a 5xx or a stack', async () => {
-  const server = await startServer({ db: db.path, port: 0, maxBodyBytes: 2048 });
+  const server = await startServer({ db: db.path, port: 0, maxBodyBytes: 2048, auth: false });
   try {
     const cases: [string, string, unknown, number, string, RegExp][] = [
       ['POST', '/v1/runs', '{"workflow": ', 400, 'REQUEST_INVALID', /not JSON/],

@@ -6,17 +6,19 @@
  */
 import type { Hono } from 'hono';
 import type { TaskDef, WorkflowDef } from '../../conductor/model.js';
-import type { DefinitionRegistry } from '../../conductor/registry.js';
 import { RequestError } from '../http-errors.js';
+import { runtimeOf } from '../namespaces.js';
 import { jsonObject, optionalVersion, parseJson } from '../request.js';
 
-export function registerMetadataRoutes(app: Hono, registry: DefinitionRegistry): void {
+export function registerMetadataRoutes(app: Hono): void {
   app.post('/metadata/workflow', async (c) => {
+    const { registry } = runtimeOf(c);
     const def = jsonObject(await c.req.text()) as unknown as WorkflowDef;
     await registry.registerWorkflow(def, { replace: c.req.query('overwrite') === 'true' });
     return c.body(null, 200);
   });
   app.put('/metadata/workflow', async (c) => {
+    const { registry } = runtimeOf(c);
     const defs = jsonArray(await c.req.text(), 'workflow definitions') as WorkflowDef[];
     const names: string[] = [];
     for (const def of defs) {
@@ -26,10 +28,12 @@ export function registerMetadataRoutes(app: Hono, registry: DefinitionRegistry):
     return c.json({ bulkErrorResults: {}, bulkSuccessfulResults: names });
   });
   app.get('/metadata/workflow', async (c) => {
+    const { registry } = runtimeOf(c);
     const list = await registry.listWorkflows({ name: c.req.query('name') });
     return c.json(list.map((registered) => registered.definition));
   });
   app.get('/metadata/workflow/:name', async (c) => {
+    const { registry } = runtimeOf(c);
     const version = optionalVersion(c.req.query('version'));
     const found = await registry.getWorkflow(c.req.param('name'), version);
     if (!found) {
@@ -42,20 +46,24 @@ export function registerMetadataRoutes(app: Hono, registry: DefinitionRegistry):
   });
 
   app.post('/metadata/taskdefs', async (c) => {
+    const { registry } = runtimeOf(c);
     const defs = jsonArray(await c.req.text(), 'task definitions') as TaskDef[];
     await registry.registerTaskDefs(defs);
     return c.body(null, 200);
   });
   app.put('/metadata/taskdefs', async (c) => {
+    const { registry } = runtimeOf(c);
     const def = jsonObject(await c.req.text()) as unknown as TaskDef;
     await registry.registerTaskDefs([def], { replace: true });
     return c.body(null, 200);
   });
   app.get('/metadata/taskdefs', async (c) => {
+    const { registry } = runtimeOf(c);
     const list = await registry.listTaskDefs();
     return c.json(list.map((registered) => registered.definition));
   });
   app.get('/metadata/taskdefs/:name', async (c) => {
+    const { registry } = runtimeOf(c);
     const found = await registry.getTaskDef(c.req.param('name'));
     if (!found) {
       throw new RequestError(

@@ -10,11 +10,10 @@
  * after that many seconds (Conductor's way of checking on a long job later).
  */
 import type { Context, Hono } from 'hono';
-import type { DefinitionRegistry } from '../../conductor/registry.js';
 import { TaskNotHeldError } from '../../core/errors.js';
 import type { TaskOutcome } from '../../engine/task-queue.js';
-import type { Tutti } from '../../engine/tutti.js';
 import { RequestError } from '../http-errors.js';
+import { runtimeOf } from '../namespaces.js';
 import { jsonObject, wholeNumberParam } from '../request.js';
 import { polledTaskJson } from './conductor-json.js';
 
@@ -26,20 +25,24 @@ const RESULT_STATUSES = ['IN_PROGRESS', 'COMPLETED', 'FAILED', 'FAILED_WITH_TERM
 /** Task definitions' response timeouts are read again after this long. */
 const TASK_DEF_CACHE_MS = 5_000;
 
-export function registerTaskRoutes(app: Hono, tutti: Tutti, registry: DefinitionRegistry): void {
+export function registerTaskRoutes(app: Hono): void {
+  /** By namespace and task type. */
   const timeouts = new Map<string, { seconds: number; readAt: number }>();
-  const responseTimeout = async (type: string): Promise<number> => {
-    const cached = timeouts.get(type);
+  const responseTimeout = async (c: Context, type: string): Promise<number> => {
+    const { name, registry } = runtimeOf(c);
+    const key = `${name}/${type}`;
+    const cached = timeouts.get(key);
     if (cached && Date.now() - cached.readAt < TASK_DEF_CACHE_MS) return cached.seconds;
     const def = await registry.getTaskDef(type);
     const seconds = def?.definition.responseTimeoutSeconds || DEFAULT_RESPONSE_TIMEOUT_SECONDS;
-    timeouts.set(type, { seconds, readAt: Date.now() });
+    timeouts.set(key, { seconds, readAt: Date.now() });
     return seconds;
   };
 
   const poll = async (c: Context, type: string, max: number, waitMs: number) => {
+    const { tutti } = runtimeOf(c);
     const workerId = c.req.query('workerid') || `anonymous-${c.req.header('x-forwarded-for') ?? 'worker'}`;
-    const seconds = await responseTimeout(type);
+    const seconds = await responseTimeout(c, type);
     const tasks = await tutti.tasks.poll({
       queue: type,
       workerId,
@@ -68,6 +71,7 @@ export function registerTaskRoutes(app: Hono, tutti: Tutti, registry: Definition
   });
 
   const update = async (c: Context) => {
+    const { tutti } = runtimeOf(c);
     const result = jsonObject(await c.req.text());
     const taskId = result.taskId;
     if (typeof taskId !== 'string' || taskId === '') {
@@ -86,7 +90,7 @@ export function registerTaskRoutes(app: Hono, tutti: Tutti, registry: Definition
     if (workerId === null) throw new TaskNotHeldError(taskId, 'no worker has polled it yet');
     if (status === 'IN_PROGRESS') {
       const callback = Number(result.callbackAfterSeconds ?? 0);
-      const seconds = callback > 0 ? callback : await responseTimeout(task.name);
+      const seconds = callback > 0 ? callback : await responseTimeout(c, task.name);
       await tutti.tasks.heartbeat(taskId, workerId, seconds * 1000);
     } else {
       await tutti.tasks.report(taskId, workerId, outcome(status, result));
@@ -99,26 +103,28 @@ export function registerTaskRoutes(app: Hono, tutti: Tutti, registry: Definition
     return c.text(task.id);
   });
   app.post('/tasks/update-v2', async (c) => {
+    const { tutti } = runtimeOf(c);
     const { task, workerId } = await update(c);
     // The next task of the same type for the same worker, so that a busy worker skips a poll.
     const [next] = await tutti.tasks.poll({
       queue: task.name,
       workerId,
       max: 1,
-      leaseMs: (await responseTimeout(task.name)) * 1000,
+      leaseMs: (await responseTimeout(c, task.name)) * 1000,
       waitMs: 0,
     });
     if (!next) return c.text('');
-    const seconds = await responseTimeout(next.name);
+    const seconds = await responseTimeout(c, next.name);
     return c.json(polledTaskJson(next, (await tutti.store.getRun(next.runId))?.workflow, seconds));
   });
   app.get('/tasks/:taskId', async (c) => {
+    const { tutti } = runtimeOf(c);
     const task = await tutti.store.getTask(c.req.param('taskId'));
     if (!task) throw new RequestError('NOT_FOUND', `no task '${c.req.param('taskId')}' waits or runs`);
     const json = polledTaskJson(
       { ...task, idempotencyKey: `${task.runId}:${task.position}` },
       (await tutti.store.getRun(task.runId))?.workflow,
-      await responseTimeout(task.name),
+      await responseTimeout(c, task.name),
     );
     return c.json({ ...json, status: task.workerId === null ? 'SCHEDULED' : 'IN_PROGRESS' });
   });

@@ -7,27 +7,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import type { JsonObject } from '../../conductor/model.js';
-import type { Tutti } from '../../engine/tutti.js';
 import { IN_FLIGHT_STATUSES } from '../../store/store.js';
-import type { DefinitionsRuntime } from '../definitions-runtime.js';
 import { RequestError } from '../http-errors.js';
+import { runtimeOf } from '../namespaces.js';
 import { field, jsonObject, optionalJsonObject, optionalVersion } from '../request.js';
 import { workflowJson, workflowStatus } from './conductor-json.js';
-import type { ConductorTaskLog } from './task-log.js';
-
-export interface WorkflowRoutesOptions {
-  tutti: Tutti;
-  definitions: DefinitionsRuntime;
-  taskLog: ConductorTaskLog;
-}
 
 /** Longest wait of a synchronous execute. */
 const MAX_WAIT_SECONDS = 60;
 
-export function registerWorkflowRoutes(app: Hono, options: WorkflowRoutesOptions): void {
-  const { tutti, definitions, taskLog } = options;
-
-  const start = async (name: string, version: number | undefined, input: JsonObject) => {
+export function registerWorkflowRoutes(app: Hono): void {
+  const start = async (c: Context, name: string, version: number | undefined, input: JsonObject) => {
+    const { tutti, definitions } = runtimeOf(c);
     const workflow = await definitions.workflow(name, version);
     return tutti.start(workflow, input, { id: randomUUID() });
   };
@@ -45,24 +36,25 @@ export function registerWorkflowRoutes(app: Hono, options: WorkflowRoutesOptions
   };
   const found = async (c: Context) => {
     const id = c.req.param('id') as string;
-    const info = await tutti.getRun(id);
+    const info = await runtimeOf(c).tutti.getRun(id);
     if (!info) throw new RequestError('NOT_FOUND', `no workflow '${id}'`);
     return info;
   };
 
   app.post('/workflow', async (c) => {
     const request = startRequest(jsonObject(await c.req.text()));
-    const run = await start(request.name, request.version, request.input);
+    const run = await start(c, request.name, request.version, request.input);
     return c.text(run.id);
   });
   app.post('/workflow/execute/:name/:version', async (c) => {
+    const { taskLog } = runtimeOf(c);
     const body = optionalJsonObject(await c.req.text());
     const input = (body.input ?? {}) as JsonObject;
     if (typeof input !== 'object' || Array.isArray(input)) {
       throw new RequestError('REQUEST_INVALID', 'input: give the workflow input as a JSON object');
     }
     const seconds = Math.min(Number(c.req.query('waitForSeconds') ?? 10) || 10, MAX_WAIT_SECONDS);
-    const run = await start(c.req.param('name'), optionalVersion(c.req.param('version')), input);
+    const run = await start(c, c.req.param('name'), optionalVersion(c.req.param('version')), input);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       run.result().catch(() => {}),
@@ -76,16 +68,18 @@ export function registerWorkflowRoutes(app: Hono, options: WorkflowRoutesOptions
   });
   app.post('/workflow/:name', async (c) => {
     const input = optionalJsonObject(await c.req.text()) as JsonObject;
-    const run = await start(c.req.param('name'), optionalVersion(c.req.query('version')), input);
+    const run = await start(c, c.req.param('name'), optionalVersion(c.req.query('version')), input);
     return c.text(run.id);
   });
 
   app.get('/workflow/running/:name', async (c) => {
+    const { tutti } = runtimeOf(c);
     const version = optionalVersion(c.req.query('version'));
     const runs = await tutti.listRuns({ status: IN_FLIGHT_STATUSES, workflow: c.req.param('name'), limit: 1000 });
     return c.json(runs.filter((r) => version === undefined || r.version === String(version)).map((r) => r.id));
   });
   app.get('/workflow/:id', async (c) => {
+    const { taskLog } = runtimeOf(c);
     const info = await found(c);
     const includeTasks = c.req.query('includeTasks') !== 'false';
     return c.json(workflowJson(info, includeTasks ? (taskLog.tasks(info.id) ?? []) : undefined));
@@ -98,6 +92,7 @@ export function registerWorkflowRoutes(app: Hono, options: WorkflowRoutesOptions
     return c.json(status);
   });
   app.delete('/workflow/:id', async (c) => {
+    const { tutti } = runtimeOf(c);
     const info = await found(c);
     await tutti.cancel(info.id, c.req.query('reason') ?? 'terminated through the Conductor API');
     return c.body(null, 200);

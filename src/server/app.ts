@@ -1,0 +1,95 @@
+/**
+ * The server's HTTP app: every route of the native API (`/v1/…`) and of the Conductor-compatible
+ * API (`/api/…`), behind, in order: health (open to all), the body size limit, the token check
+ * and the rate limit per token (when tokens are on), and the runtime of the token's namespace.
+ * Errors leave in the shape of the API asked: `{ error: { code, message } }` under `/v1`,
+ * Conductor's `ErrorResponse` under `/api`.
+ */
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Logger } from '../core/logger.js';
+import type { TokenStore } from '../store/tokens.js';
+import { requireToken } from './auth.js';
+import { conductorApi } from './conductor/conductor-api.js';
+import { conductorErrorResponse } from './conductor/conductor-json.js';
+import { registerEventRoutes } from './events-api.js';
+import { errorResponse, RequestError } from './http-errors.js';
+import { DEFAULT_NAMESPACE, type Namespaces } from './namespaces.js';
+import { registerNativeRoutes } from './native-api.js';
+import { rateLimit } from './rate-limit.js';
+import { field, jsonObject } from './request.js';
+import { registerWorkerRoutes } from './tasks-api.js';
+import { exchangeKey } from './tokens.js';
+
+export interface ServerAppOptions {
+  namespaces: Namespaces;
+  /** Where tokens are kept; none: no token is asked for and every request is in the default namespace. */
+  tokens: TokenStore | undefined;
+  logger: Logger;
+  /** Largest request body, in bytes. @default 1048576 (1 MiB) */
+  maxBodyBytes?: number;
+  /** Requests per second per token, and the burst. @default { perSecond: 100, burst: 200 } */
+  rateLimit?: { perSecond: number; burst: number };
+}
+
+export function serverApp(options: ServerAppOptions): Hono {
+  const { namespaces, tokens, logger } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    const answer = isConductor(c) ? conductorErrorResponse(error) : errorResponse(error);
+    if (answer.unexpected) logger.error('request failed', { method: c.req.method, path: c.req.path, error });
+    return c.json(answer.body, answer.status as 400, answer.headers);
+  });
+  app.notFound((c) => {
+    const error = isConductor(c)
+      ? new RequestError(
+          'NOT_FOUND',
+          `no route ${c.req.method} ${c.req.path} in Tutti's Conductor API; see docs/conductor.md`,
+        )
+      : new RequestError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}; see /v1/… in docs/api.md`);
+    const answer = isConductor(c) ? conductorErrorResponse(error) : errorResponse(error);
+    return c.json(answer.body, answer.status as 404);
+  });
+
+  app.get('/v1/health', (c) => c.json({ status: 'ok' }));
+  app.use(
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new RequestError('REQUEST_TOO_LARGE', `the request body is over ${maxBodyBytes} bytes; send less`);
+      },
+    }),
+  );
+  if (tokens) {
+    // Conductor's SDKs trade a key id and secret for a token: here the token's id and secret part.
+    app.post('/api/token', async (c) => {
+      const body = jsonObject(await c.req.text());
+      const keyId = field(body, 'keyId', 'string', "the token's id") as string;
+      const keySecret = field(body, 'keySecret', 'string', "the token's secret part") as string;
+      const token = await exchangeKey(tokens, keyId, keySecret);
+      if (!token) throw new RequestError('NOT_FOUND', 'keyId/keySecret: no such token, or it was revoked');
+      return c.json({ token });
+    });
+    for (const path of ['/v1/*', '/api/*']) {
+      app.use(path, requireToken({ store: tokens }));
+      app.use(path, rateLimit(options.rateLimit));
+    }
+  }
+  app.use('*', async (c, next) => {
+    c.set('runtime', await namespaces.get(c.get('namespace') ?? DEFAULT_NAMESPACE));
+    await next();
+  });
+
+  registerNativeRoutes(app);
+  registerEventRoutes(app, { logger });
+  registerWorkerRoutes(app);
+  app.route('/api', conductorApi());
+  return app;
+}
+
+function isConductor(c: Context): boolean {
+  return c.req.path === '/api' || c.req.path.startsWith('/api/');
+}
