@@ -35,6 +35,7 @@ export {
   RunConflictError,
   RunFailedError,
   RunInterruptedError,
+  RunStateError,
   SchemaTooNewError,
   SerializationError,
   SlipInvalidError,

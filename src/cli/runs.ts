@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { ConfigError, UnknownRunError } from '../core/errors.js';
 import type { RecordedError } from '../core/serialize.js';
-import { IN_FLIGHT_STATUSES, type RunRecord, type RunStatus } from '../store/store.js';
+import { IN_FLIGHT_STATUSES, RUN_STATUSES, type RunRecord, type RunStatus } from '../store/store.js';
 import {
   DB_HELP,
   type DbOption,
@@ -16,7 +16,7 @@ import {
 } from './common.js';
 import { formatTable } from './table.js';
 
-const STATUSES: readonly RunStatus[] = [...IN_FLIGHT_STATUSES, 'completed', 'failed', 'cancelled'];
+const STATUSES: readonly RunStatus[] = RUN_STATUSES;
 
 export function registerRunsCommand(program: Command): void {
   const runs = program.command('runs').description('list and inspect workflow runs');

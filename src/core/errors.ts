@@ -38,6 +38,7 @@ export type TuttiErrorCode =
   | 'DEFINITION_CONFLICT'
   | 'REMOTE_TASK_FAILED'
   | 'TASK_NOT_HELD'
+  | 'RUN_STATE'
   | 'SLIP_ACTIVITY_UNKNOWN'
   | 'SLIP_INVALID'
   | 'SLIP_ACTIVITY_TIMEOUT'
@@ -692,5 +693,16 @@ export class RateLimitedError extends TuttiError {
     );
     this.name = 'RateLimitedError';
     this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/**
+ * An operator's action that the run's state does not allow: retrying a run that completed,
+ * resuming one that is not paused, pausing one that finished.
+ */
+export class RunStateError extends TuttiError {
+  constructor(runId: string, problem: string) {
+    super('RUN_STATE', `run '${runId}' ${problem}`);
+    this.name = 'RunStateError';
   }
 }

@@ -33,6 +33,7 @@ import {
   type RunOutcome,
 } from './live-run.js';
 import { Registry } from './registry.js';
+import { checkPausable, checkPaused, checkRestartable, retryPosition } from './run-control.js';
 import { outcomeValue, type RunHandle, type RunInfo, storedOutcome, toInfo } from './run-handles.js';
 import type { AnyService } from './service.js';
 import { signalEvent } from './signals.js';
@@ -117,6 +118,17 @@ export interface Tutti {
   getRun(runId: string): Promise<RunInfo | undefined>;
   listRuns(query?: RunQuery): Promise<RunInfo[]>;
   cancel(runId: string, reason?: string): Promise<void>;
+  /**
+   * Holds a run in flight where it is (status 'paused') until `resume`; steps under way in this
+   * process are abandoned (and run again on resume), remote tasks stay with their workers.
+   */
+  pause(runId: string): Promise<void>;
+  /** Carries on a paused run from its journal. */
+  resume(runId: string): Promise<void>;
+  /** Runs a failed or cancelled run again from its last failed call (retrying a failed child run too). */
+  retry<O = unknown>(runId: string): Promise<RunHandle<O>>;
+  /** Runs a finished run again from the start, with the same input or `input`. */
+  restart<O = unknown>(runId: string, options?: { input?: unknown }): Promise<RunHandle<O>>;
   /** Stops live runs where they are (they resume on next start), flushes and closes the store. */
   close(): Promise<void>;
 }
@@ -170,6 +182,8 @@ class Engine implements Tutti {
   readonly eventRuntime: EventRuntime;
   readonly tasks: TaskQueue;
   private readonly live = new Map<string, LiveRun>();
+  /** Runs retried in this process: a child run of theirs that failed is retried when they call it again. */
+  private readonly retrying = new Set<string>();
   private readonly env: RunEnvironment;
   private closed = false;
 
@@ -198,6 +212,7 @@ class Engine implements Tutti {
       cancelRun: (id, reason) => this.cancel(id, reason),
       finished: (run) => {
         if (this.live.get(run.runId) === run) this.live.delete(run.runId);
+        this.retrying.delete(run.runId);
       },
       envelope: (contract, data, options, cause) => this.eventRuntime.envelope(contract, data, options, cause),
       appended: (types) => {
@@ -269,6 +284,52 @@ class Engine implements Tutti {
     await this.store.commit({ runId, at: Date.now(), status: 'cancelled', error: JSON.stringify(error) });
   }
 
+  async pause(runId: string): Promise<void> {
+    const run = await this.storedRun(runId);
+    if (run.status === 'paused') return;
+    checkPausable(run);
+    const live = this.live.get(runId);
+    if (live) {
+      live.halt();
+      await live.done.catch(() => {});
+      if (this.live.get(runId) === live) this.live.delete(runId);
+    }
+    await this.store.commit({ runId, at: Date.now(), status: 'paused' });
+  }
+
+  async resume(runId: string): Promise<void> {
+    checkPaused(await this.storedRun(runId));
+    await this.store.commit({ runId, at: Date.now(), status: 'running' });
+    await this.resumeRun(runId);
+  }
+
+  async retry<O>(runId: string): Promise<RunHandle<O>> {
+    const state = await this.store.readRunState(runId);
+    if (!state) throw new UnknownRunError(runId);
+    await this.store.reopenRun(runId, { from: retryPosition(state), at: Date.now() });
+    // Its child runs that failed are retried with it when it calls them again (runChild).
+    this.retrying.add(runId);
+    await this.resumeRun(runId);
+    return this.handle(runId);
+  }
+
+  async restart<O>(runId: string, options: { input?: unknown } = {}): Promise<RunHandle<O>> {
+    const state = await this.store.readRunState(runId);
+    if (!state) throw new UnknownRunError(runId);
+    checkRestartable(state);
+    const input =
+      options.input === undefined ? undefined : (encode(options.input, `the input of run '${runId}'`).json ?? null);
+    await this.store.reopenRun(runId, { from: 0, at: Date.now(), input });
+    await this.resumeRun(runId);
+    return this.handle(runId);
+  }
+
+  private async storedRun(runId: string): Promise<RunRecord> {
+    const run = await this.store.getRun(runId);
+    if (!run) throw new UnknownRunError(runId);
+    return run;
+  }
+
   addWorkflows(workflows: readonly WorkflowDefinition<any, any>[]): void {
     this.env.registry.addWorkflows(workflows);
   }
@@ -290,7 +351,7 @@ class Engine implements Tutti {
     for (;;) {
       const page = await this.store.listRuns({ status: IN_FLIGHT_STATUSES, before, limit: 500 });
       for (const run of page) {
-        if (!this.live.has(run.id)) await this.resume(run.id);
+        if (!this.live.has(run.id)) await this.resumeRun(run.id);
       }
       if (page.length < 500) return;
       before = page[page.length - 1]?.id;
@@ -329,7 +390,7 @@ class Engine implements Tutti {
     if (!created) {
       this.live.delete(id);
       this.sameWorkflow(stored.workflow, def, id);
-      if (!isFinished(stored.status)) await this.resume(id);
+      if (!isFinished(stored.status)) await this.resumeRun(id);
       return this.handle(id);
     }
     this.events.emit('run:started', () => ({ runId: id, workflow: def.name }));
@@ -346,9 +407,10 @@ class Engine implements Tutti {
     return true;
   }
 
-  private async resume(runId: string): Promise<void> {
+  /** Makes a stored run live and carries it on from its journal; a paused run stays paused. */
+  private async resumeRun(runId: string): Promise<void> {
     const state = await this.store.readRunState(runId);
-    if (!state || isFinished(state.run.status) || this.live.has(runId)) return;
+    if (!state || isFinished(state.run.status) || state.run.status === 'paused' || this.live.has(runId)) return;
     const { run } = state;
     const def = this.env.registry.workflowVersion(run.workflow, run.version);
     if (!def) {
@@ -370,6 +432,10 @@ class Engine implements Tutti {
   private async runChild(def: WorkflowDefinition, input: unknown, id: string, parentId: string): Promise<RunOutcome> {
     // A child of an unregistered workflow would run now but could not resume after a restart.
     this.env.registry.workflowToStart(def);
+    if (this.retrying.has(parentId)) {
+      const stored = await this.store.getRun(id);
+      if (stored?.status === 'failed' || stored?.status === 'cancelled') await this.retry(id);
+    }
     const handle = await this.startRun(def, input, id, parentId);
     const live = this.live.get(handle.id);
     if (live) return live.done;

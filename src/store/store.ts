@@ -26,8 +26,19 @@ import type { DefinitionStore } from './definitions.js';
 import type { EventLog, NewEvent } from './event-log.js';
 import type { TokenStore } from './tokens.js';
 
-/** A run's life: in flight (the first four) or finished (the last three). */
-export type RunStatus = 'running' | 'sleeping' | 'retrying' | 'compensating' | 'completed' | 'failed' | 'cancelled';
+/**
+ * A run's life: in flight (the first four), paused (held by an operator: not resumed until told),
+ * or finished (the last three).
+ */
+export type RunStatus =
+  | 'running'
+  | 'sleeping'
+  | 'retrying'
+  | 'compensating'
+  | 'paused'
+  | 'completed'
+  | 'failed'
+  | 'cancelled';
 
 /** Statuses of runs that are not finished: the engine resumes these on start. */
 export const IN_FLIGHT_STATUSES: readonly RunStatus[] = Object.freeze([
@@ -35,6 +46,17 @@ export const IN_FLIGHT_STATUSES: readonly RunStatus[] = Object.freeze([
   'sleeping',
   'retrying',
   'compensating',
+]);
+
+/** Statuses of runs that are not finished, paused ones included. */
+export const UNFINISHED_STATUSES: readonly RunStatus[] = Object.freeze([...IN_FLIGHT_STATUSES, 'paused']);
+
+/** Every status, in flight first. */
+export const RUN_STATUSES: readonly RunStatus[] = Object.freeze([
+  ...UNFINISHED_STATUSES,
+  'completed',
+  'failed',
+  'cancelled',
 ]);
 
 export function isFinished(status: RunStatus): boolean {
@@ -142,6 +164,14 @@ export interface Transition {
   publish?: NewEvent[];
 }
 
+export interface ReopenRun {
+  /** The first journal position to remove (0: the whole journal). */
+  from: number;
+  at: number;
+  /** A new input (JSON text), for a rerun with other input. @default the run's input */
+  input?: string | null;
+}
+
 export interface CreateRunResult {
   run: RunRecord;
   /** false when a run with this id already existed: `run` is that run, unchanged. */
@@ -177,6 +207,13 @@ export interface Store extends EventLog, DefinitionStore, TokenStore {
    * drops every task of the run.
    */
   commit(transition: Transition): Promise<void>;
+
+  /**
+   * Opens a run again from a journal position (an operator's retry or restart): removes its
+   * journal entries, timers and tasks at or after `from`, clears its output and error, sets it
+   * 'running' (and its input, when given), atomically. Throws UnknownRunError for an unknown run.
+   */
+  reopenRun(runId: string, reopen: ReopenRun): Promise<void>;
 
   getRun(id: string): Promise<RunRecord | undefined>;
   /** Runs, newest first. */

@@ -12,6 +12,7 @@ import type { RunStatus, Store, Transition } from '../../src/store/store.js';
 import { eventLogCases } from './event-log.case.js';
 import { definitionCases } from './store-definitions.case.js';
 import { journalEntry, newRun, newTask, timer } from './store-fixtures.js';
+import { reopenCases } from './store-reopen.case.js';
 import { taskCases } from './store-tasks.case.js';
 import { tokenCases } from './store-tokens.case.js';
 
@@ -387,6 +388,7 @@ export function storeConformance(name: string, open: () => Promise<OpenedStore>)
     eventLogCases(() => store);
     definitionCases(() => store);
     tokenCases(() => store);
+    reopenCases(() => store);
 
     describe('close', () => {
       it('lands writes submitted before close', async () => {

@@ -113,6 +113,9 @@ export class DelegatingStore implements Store {
   completeTask(taskId: string, workerId: string, outcome: string) {
     return this.inner.completeTask(taskId, workerId, outcome);
   }
+  reopenRun(runId: string, reopen: Parameters<Store['reopenRun']>[1]) {
+    return this.inner.reopenRun(runId, reopen);
+  }
   getTask(taskId: string) {
     return this.inner.getTask(taskId);
   }

@@ -28,6 +28,7 @@ import type {
   CreateRunResult,
   JournalEntry,
   NewRun,
+  ReopenRun,
   RunQuery,
   RunRecord,
   RunState,
@@ -254,6 +255,19 @@ class MemoryStore implements Store {
     task.outcome = outcome;
     task.leaseExpiresAt = null;
     return true;
+  }
+
+  async reopenRun(runId: string, reopen: ReopenRun): Promise<void> {
+    this.assertOpen();
+    const slot = this.runs.get(runId);
+    if (!slot) throw new UnknownRunError(runId);
+    for (const position of [...slot.journal.keys()]) if (position >= reopen.from) slot.journal.delete(position);
+    for (const position of [...slot.timers.keys()]) if (position >= reopen.from) slot.timers.delete(position);
+    for (const task of [...this.tasks.values()]) {
+      if (task.runId === runId && task.position >= reopen.from) this.dropTask(task.id);
+    }
+    Object.assign(slot.run, { status: 'running', output: null, error: null, updatedAt: reopen.at });
+    if (reopen.input !== undefined) slot.run.input = reopen.input;
   }
 
   async getTask(taskId: string): Promise<TaskRecord | undefined> {

@@ -66,8 +66,22 @@ export const EVENT_ROWS_PER_INSERT = 50;
 export function prepareQueries(db: Database.Database) {
   const query = <Params extends {} = {}, Row = never>(name: string): Query<Params, Row> =>
     db.prepare<Params, Row>(readSql(`queries/${name}.sql`));
+  // A file of several statements, run in order with the same parameters (each takes what it names).
+  const statements = <Params extends {}>(name: string) => {
+    const parts = readSql(`queries/${name}.sql`)
+      .split('\n')
+      .filter((line) => !line.startsWith('--'))
+      .join('\n')
+      .split(/;\s*(?:\n|$)/)
+      .filter((part) => part.trim() !== '')
+      .map((part) => db.prepare<Params>(part));
+    return { run: (params: Params) => parts.map((statement) => statement.run(params)) };
+  };
   return {
     insertRun: query<NewRun>('insert-run'),
+    reopenRun: statements<{ runId: string; from: number; at: number; setInput: number; input: string | null }>(
+      'reopen-run',
+    ),
     selectRun: query<{ id: string }, RunRecord>('select-run'),
     updateRun: query<RunUpdate>('update-run'),
     insertJournalEntry: query<JournalRow>('insert-journal-entry'),

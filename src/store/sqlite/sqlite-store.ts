@@ -16,7 +16,7 @@
  * transition's events (the outbox) land in its batch's transaction.
  */
 import Database from 'better-sqlite3';
-import { StoreClosedError } from '../../core/errors.js';
+import { StoreClosedError, UnknownRunError } from '../../core/errors.js';
 import type {
   DefinitionKind,
   DefinitionQuery,
@@ -41,6 +41,7 @@ import type {
   CreateRunResult,
   JournalEntry,
   NewRun,
+  ReopenRun,
   RunQuery,
   RunRecord,
   RunState,
@@ -197,6 +198,11 @@ class SqliteStore implements Store {
 
   cancelTask(taskId: string): Promise<boolean> {
     return this.write(() => this.writer.call('cancelTask', taskId));
+  }
+
+  async reopenRun(runId: string, reopen: ReopenRun): Promise<void> {
+    const found = await this.write(() => this.writer.call('reopenRun', runId, reopen.from, reopen.at, reopen.input));
+    if (!found) throw new UnknownRunError(runId);
   }
 
   putDefinition(definition: NewDefinition, options: PutDefinitionOptions = {}): Promise<PutDefinitionResult> {

@@ -47,6 +47,8 @@ export interface WriteOperations extends EventWriteOperations, DefinitionWriteOp
   extendTaskLease(taskId: string, workerId: string, leaseExpiresAt: number, now: number): boolean;
   completeTask(taskId: string, workerId: string, outcome: string): boolean;
   cancelTask(taskId: string): boolean;
+  /** false when the run does not exist. */
+  reopenRun(runId: string, from: number, at: number, input: string | null | undefined): boolean;
 }
 
 /** A failure as data: a domain error to rebuild, or a driver error to translate. */
@@ -120,6 +122,12 @@ export function prepareWrites(db: Database.Database): WriteOperations {
     return tasks;
   });
 
+  const reopen = db.transaction((runId: string, from: number, at: number, input: string | null | undefined) => {
+    const results = q.reopenRun.run({ runId, from, at, setInput: input === undefined ? 0 : 1, input: input ?? null });
+    // The run's UPDATE comes last: it changed a row only if the run exists.
+    return (results.at(-1)?.changes ?? 0) === 1;
+  });
+
   // One transaction for the batch. If it fails, each write is retried in its own transaction so
   // that one bad write (an unknown run or subscription, a journal conflict, an oversized value)
   // fails alone; a lock timeout would only time out again per write, so it fails the batch at once.
@@ -150,6 +158,7 @@ export function prepareWrites(db: Database.Database): WriteOperations {
       q.extendTaskLease.run({ id, workerId, now, leaseExpiresAt }).changes === 1,
     completeTask: (id, workerId, outcome) => q.completeTask.run({ id, workerId, outcome }).changes === 1,
     cancelTask: (id) => q.deleteTask.run({ id }).changes === 1,
+    reopenRun: (runId, from, at, input) => reopen.immediate(runId, from, at, input),
   };
 }
 
