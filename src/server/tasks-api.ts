@@ -18,6 +18,8 @@ export const DEFAULT_LEASE_MS = 30_000;
 const LEASE = { fallback: DEFAULT_LEASE_MS, min: 1_000, max: 3_600_000 };
 const MAX = { fallback: 1, min: 1, max: 100 };
 const WAIT = { fallback: 20_000, min: 0, max: 60_000 };
+/** How often a full stream looks for tasks whose lease ran out (they free their slots). */
+const SWEEP_MS = 1_000;
 /** A stream that has nothing to send says so this often, so that proxies keep it open. */
 const KEEPALIVE_MS = 15_000;
 
@@ -37,10 +39,10 @@ export function taskJson(task: ClaimedTask) {
 
 export function registerWorkerRoutes(app: Hono): void {
   /** Open streams by namespace and worker id: a report from that worker may free a slot of one. */
-  const streams = new Map<string, Set<() => void>>();
+  const streams = new Map<string, Set<(taskId: string) => void>>();
   const streamKey = (c: Context, workerId: string) => `${runtimeOf(c).name}/${workerId}`;
   const reported = (c: Context, workerId: string) => {
-    for (const wake of streams.get(streamKey(c, workerId)) ?? []) wake();
+    for (const done of streams.get(streamKey(c, workerId)) ?? []) done(c.req.param('id') as string);
   };
 
   app.post('/v1/tasks/poll', async (c) => {
@@ -68,17 +70,24 @@ export function registerWorkerRoutes(app: Hono): void {
       stream.onAbort(() => aborted.abort());
       const held = new Set<string>();
       let wake: () => void = () => {};
-      const waker = () => wake();
+      // A report frees its slot at once; a lease that ran out is found by a sweep once a second.
+      const waker = (taskId: string) => {
+        if (held.delete(taskId)) wake();
+      };
       const key = streamKey(c, workerId);
       const open = streams.get(key) ?? new Set();
       streams.set(key, open.add(waker));
+      let swept = Date.now();
       try {
         while (!aborted.signal.aborted && !tutti.tasks.pollsStopped) {
-          await forgetFinished(tutti, held, workerId);
+          if (Date.now() - swept >= SWEEP_MS) {
+            await forgetFinished(tutti, held, workerId);
+            swept = Date.now();
+          }
           if (held.size >= max) {
             // Full: wait for this worker to report, or for a lease to run out.
             await new Promise<void>((resolve) => {
-              const timer = setTimeout(resolve, 1_000);
+              const timer = setTimeout(resolve, SWEEP_MS);
               wake = () => {
                 clearTimeout(timer);
                 resolve();

@@ -1,15 +1,21 @@
 /** The writes a store applies in its group commit, in submission order. */
 import type { DeliveryCommit, NewEvent, PublishResult } from './event-log.js';
-import type { CreateRunResult, NewRun, Transition } from './store.js';
+import type { CreateRunResult, NewRun, TaskRecord, Transition } from './store.js';
 
+/**
+ * Task claims and reports go in the group commit too: under load a worker's report and the
+ * journal write it causes, and many workers' claims, share one transaction (one fsync).
+ */
 export type StoreWrite =
   | { type: 'create'; run: NewRun }
   | { type: 'commit'; transition: Transition }
   | { type: 'publish'; events: readonly NewEvent[] }
-  | { type: 'deliveries'; commit: DeliveryCommit };
+  | { type: 'deliveries'; commit: DeliveryCommit }
+  | { type: 'claim'; queue: string; workerId: string; max: number; leaseExpiresAt: number; now: number }
+  | { type: 'complete'; taskId: string; workerId: string; outcome: string };
 
 /** What each write resolves with. */
-export type StoreWriteResult = CreateRunResult | PublishResult[] | undefined;
+export type StoreWriteResult = CreateRunResult | PublishResult[] | TaskRecord[] | { completed: boolean } | undefined;
 
 /**
  * Rows a write adds or changes, about: what a batch's cost scales with (a publish of 1,000

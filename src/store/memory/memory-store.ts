@@ -223,6 +223,11 @@ class MemoryStore implements Store {
 
   async claimTasks(queue: string, workerId: string, max: number, leaseMs: number, now: number): Promise<TaskRecord[]> {
     this.assertOpen();
+    const claim: Write = { type: 'claim', queue, workerId, max, leaseExpiresAt: now + leaseMs, now };
+    return this.writes.submit(claim) as Promise<TaskRecord[]>;
+  }
+
+  private claim({ queue, workerId, max, leaseExpiresAt, now }: Extract<Write, { type: 'claim' }>): TaskRecord[] {
     const claimable = [...this.tasks.values()]
       .filter(
         (t) =>
@@ -235,7 +240,7 @@ class MemoryStore implements Store {
       .slice(0, max);
     for (const task of claimable) {
       task.workerId = workerId;
-      task.leaseExpiresAt = now + leaseMs;
+      task.leaseExpiresAt = leaseExpiresAt;
     }
     return claimable.map((t) => ({ ...t }));
   }
@@ -250,6 +255,11 @@ class MemoryStore implements Store {
 
   async completeTask(taskId: string, workerId: string, outcome: string): Promise<boolean> {
     this.assertOpen();
+    const result = await this.writes.submit({ type: 'complete', taskId, workerId, outcome });
+    return (result as { completed: boolean }).completed;
+  }
+
+  private complete(taskId: string, workerId: string, outcome: string): boolean {
     const task = this.tasks.get(taskId);
     if (!task || task.workerId !== workerId || task.outcome !== null) return false;
     task.outcome = outcome;
@@ -303,7 +313,7 @@ class MemoryStore implements Store {
     const written = new Set<string>();
     for (const write of batch) {
       if (write.type === 'create') created.add(write.run.id);
-      else if (write.type === 'publish') continue;
+      else if (write.type === 'publish' || write.type === 'claim' || write.type === 'complete') continue;
       else if (write.type === 'deliveries') this.log.checkDeliveries(write.commit);
       else if (!this.runs.has(write.transition.runId) && !created.has(write.transition.runId)) {
         throw new UnknownRunError(write.transition.runId);
@@ -330,6 +340,10 @@ class MemoryStore implements Store {
         return this.log.append(write.events);
       case 'deliveries':
         return this.log.applyDeliveries(write.commit);
+      case 'claim':
+        return this.claim(write);
+      case 'complete':
+        return { completed: this.complete(write.taskId, write.workerId, write.outcome) };
     }
   }
 

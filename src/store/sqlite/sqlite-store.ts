@@ -181,15 +181,17 @@ class SqliteStore implements Store {
   }
 
   claimTasks(queue: string, workerId: string, max: number, leaseMs: number, now: number): Promise<TaskRecord[]> {
-    return this.write(() => this.writer.call('claimTasks', queue, workerId, max, now + leaseMs, now));
+    const claim: Write = { type: 'claim', queue, workerId, max, leaseExpiresAt: now + leaseMs, now };
+    return this.writes.submit(claim) as Promise<TaskRecord[]>;
   }
 
   extendTaskLease(taskId: string, workerId: string, leaseMs: number, now: number): Promise<boolean> {
     return this.write(() => this.writer.call('extendTaskLease', taskId, workerId, now + leaseMs, now));
   }
 
-  completeTask(taskId: string, workerId: string, outcome: string): Promise<boolean> {
-    return this.write(() => this.writer.call('completeTask', taskId, workerId, outcome));
+  async completeTask(taskId: string, workerId: string, outcome: string): Promise<boolean> {
+    const result = await this.writes.submit({ type: 'complete', taskId, workerId, outcome });
+    return (result as { completed: boolean }).completed;
   }
 
   getTask(taskId: string): Promise<TaskRecord | undefined> {
@@ -320,7 +322,9 @@ function toPortResult(write: Write, result: WriteResult, translate: Translate): 
   if (result !== undefined && result !== true && 'failure' in result) {
     return new Rejected(rebuildFailure(result.failure, translate));
   }
-  if (write.type === 'publish') return result as PublishResult[];
+  if (write.type === 'publish' || write.type === 'claim' || write.type === 'complete') {
+    return result as PublishResult[] | TaskRecord[] | { completed: boolean };
+  }
   if (write.type !== 'create') return undefined;
   if (result === true) {
     const run = write.run;

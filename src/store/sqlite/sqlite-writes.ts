@@ -38,14 +38,19 @@ import { prepareTokenWrites, type TokenWriteOperations } from './sqlite-tokens.j
  * of events published, undefined for a transition or a delivery commit applied, `{ failure }`
  * for a write that failed (the rest of its batch stands).
  */
-export type WriteResult = true | RunRecord | PublishResult[] | undefined | { failure: WriteFailure };
+export type WriteResult =
+  | true
+  | RunRecord
+  | PublishResult[]
+  | TaskRecord[]
+  | { completed: boolean }
+  | undefined
+  | { failure: WriteFailure };
 
 /** The operations a writer serves, by name, with their arguments and results. */
 export interface WriteOperations extends EventWriteOperations, DefinitionWriteOperations, TokenWriteOperations {
   applyBatch(batch: readonly Write[]): WriteResult[];
-  claimTasks(queue: string, workerId: string, max: number, leaseExpiresAt: number, now: number): TaskRecord[];
   extendTaskLease(taskId: string, workerId: string, leaseExpiresAt: number, now: number): boolean;
-  completeTask(taskId: string, workerId: string, outcome: string): boolean;
   cancelTask(taskId: string): boolean;
   /** false when the run does not exist. */
   reopenRun(runId: string, from: number, at: number, input: string | null | undefined): boolean;
@@ -103,23 +108,16 @@ export function prepareWrites(db: Database.Database): WriteOperations {
       if (write.type === 'commit') applyTransition(q, write.transition, updates);
       else if (write.type === 'create') results[i] = insertRun(q, write.run);
       else if (write.type === 'publish') results[i] = appendEvents(q, write.events);
-      else applyDeliveries(q, write.commit);
+      else if (write.type === 'claim') results[i] = claimIn(q, write);
+      else if (write.type === 'complete') {
+        const { taskId: id, workerId, outcome } = write;
+        results[i] = { completed: q.completeTask.run({ id, workerId, outcome }).changes === 1 };
+      } else applyDeliveries(q, write.commit);
     }
     for (const update of updates.values()) {
       if (q.updateRun.run(update).changes === 0) throw new UnknownRun(update.runId);
     }
     return results;
-  });
-
-  // Select and lease under the write lock, so that no other connection claims the same tasks.
-  const claim = db.transaction((queue: string, workerId: string, max: number, leaseExpiresAt: number, now: number) => {
-    const tasks = q.selectClaimableTasks.all({ queue, now, max });
-    for (const task of tasks) {
-      q.leaseTask.run({ id: task.id, workerId, leaseExpiresAt });
-      task.workerId = workerId;
-      task.leaseExpiresAt = leaseExpiresAt;
-    }
-    return tasks;
   });
 
   const reopen = db.transaction((runId: string, from: number, at: number, input: string | null | undefined) => {
@@ -152,11 +150,8 @@ export function prepareWrites(db: Database.Database): WriteOperations {
     ...prepareDefinitionWrites(db, q),
     ...prepareTokenWrites(q),
     applyBatch,
-    claimTasks: (queue, workerId, max, leaseExpiresAt, now) =>
-      claim.immediate(queue, workerId, max, leaseExpiresAt, now),
     extendTaskLease: (id, workerId, leaseExpiresAt, now) =>
       q.extendTaskLease.run({ id, workerId, now, leaseExpiresAt }).changes === 1,
-    completeTask: (id, workerId, outcome) => q.completeTask.run({ id, workerId, outcome }).changes === 1,
     cancelTask: (id) => q.deleteTask.run({ id }).changes === 1,
     reopenRun: (runId, from, at, input) => reopen.immediate(runId, from, at, input),
   };
@@ -164,6 +159,18 @@ export function prepareWrites(db: Database.Database): WriteOperations {
 
 function isLockTimeout(failure: WriteFailure): boolean {
   return failure.kind === 'driver' && (failure.code?.startsWith('SQLITE_BUSY') || failure.code === 'SQLITE_LOCKED');
+}
+
+/** Selects and leases in the batch's write transaction, so that no other connection claims the same tasks. */
+function claimIn(q: SqliteQueries, claim: Extract<Write, { type: 'claim' }>): TaskRecord[] {
+  const { queue, workerId, max, leaseExpiresAt, now } = claim;
+  const tasks = q.selectClaimableTasks.all({ queue, now, max });
+  for (const task of tasks) {
+    q.leaseTask.run({ id: task.id, workerId, leaseExpiresAt });
+    task.workerId = workerId;
+    task.leaseExpiresAt = leaseExpiresAt;
+  }
+  return tasks;
 }
 
 function insertRun(q: SqliteQueries, run: NewRun): WriteResult {
