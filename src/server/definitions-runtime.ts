@@ -10,7 +10,7 @@ import type { TaskEvent } from '../conductor/run/interpreter.js';
 import { registeredWorkflows } from '../conductor/run/registered.js';
 import type { TaskWorkers } from '../conductor/run/workers.js';
 import type { WorkflowDefinition } from '../core/types.js';
-import { IN_FLIGHT_STATUSES, type Store } from '../store/store.js';
+import { type Store, UNFINISHED_STATUSES } from '../store/store.js';
 
 type Built = WorkflowDefinition<JsonObject, JsonObject>;
 
@@ -38,7 +38,7 @@ export class DefinitionsRuntime {
     const wanted = new Set<string>();
     let before: string | undefined;
     for (;;) {
-      const page = await store.listRuns({ status: IN_FLIGHT_STATUSES, before, limit: 500 });
+      const page = await store.listRuns({ status: UNFINISHED_STATUSES, before, limit: 500 });
       for (const run of page) wanted.add(`${run.workflow}\u0000${run.version}`);
       if (page.length < 500) break;
       before = page.at(-1)?.id;

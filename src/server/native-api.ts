@@ -8,15 +8,17 @@ import type { Hono } from 'hono';
 import type { JsonObject } from '../conductor/model.js';
 import { readDefinitionDocument } from '../conductor/registry.js';
 import type { RunInfo } from '../engine/tutti.js';
-import { IN_FLIGHT_STATUSES, type RunStatus } from '../store/store.js';
+import { RUN_STATUSES, type RunStatus } from '../store/store.js';
+import { registerNativeControlRoutes } from './control-routes.js';
 import { RequestError } from './http-errors.js';
 import { runtimeOf } from './namespaces.js';
 import { field, jsonObject, optionalJsonObject, optionalVersion, parseJson } from './request.js';
 
-const STATUSES: readonly string[] = [...IN_FLIGHT_STATUSES, 'completed', 'failed', 'cancelled'];
+const STATUSES: readonly string[] = RUN_STATUSES;
 
 /** Adds the `/v1/…` routes of runs and definitions to the server's app (app.ts). */
 export function registerNativeRoutes(app: Hono): void {
+  registerNativeControlRoutes(app, runJson);
   app.get('/v1/ready', async (c) => {
     const { tutti } = runtimeOf(c);
     try {

@@ -3,6 +3,7 @@
  * call, answered from the namespace's registry, runs and task queue.
  */
 import { Hono } from 'hono';
+import { registerConductorControlRoutes } from '../control-routes.js';
 import { registerMetadataRoutes } from './metadata-routes.js';
 import { registerTaskRoutes } from './task-routes.js';
 import { registerWorkflowRoutes } from './workflow-routes.js';
@@ -13,5 +14,6 @@ export function conductorApi(): Hono {
   registerMetadataRoutes(app);
   registerWorkflowRoutes(app);
   registerTaskRoutes(app);
+  registerConductorControlRoutes(app);
   return app;
 }

@@ -16,6 +16,8 @@ export function workflowStatus(info: RunInfo): string {
       return 'COMPLETED';
     case 'cancelled':
       return 'TERMINATED';
+    case 'paused':
+      return 'PAUSED';
     case 'failed':
       return info.error?.error.kind === 'error' && info.error.error.name === 'WorkflowTimedOutError'
         ? 'TIMED_OUT'
