@@ -133,7 +133,8 @@ export function createDefinitionRegistry(
   const conflict = async (next: NewDefinition, source: string | undefined): Promise<DefinitionConflictError> => {
     const latest = await store.getDefinition(next.kind, next.name);
     const latestVersion = Math.max(latest?.version ?? 0, next.version);
-    return new DefinitionConflictError({ ...next, latestVersion, source });
+    // The registry keeps workflow and task definitions only (event handlers are the server's).
+    return new DefinitionConflictError({ ...next, kind: next.kind as 'workflow' | 'task', latestVersion, source });
   };
 
   return {

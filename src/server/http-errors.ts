@@ -23,6 +23,7 @@ const STATUS: Readonly<Record<string, number>> = {
   RUN_STATE: 409,
   DUPLICATE_NAME: 409,
   TASK_NOT_HELD: 409,
+  CONFLICT: 409,
   EVENT_TOO_LARGE: 413,
   REQUEST_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -41,7 +42,13 @@ export interface ErrorBody {
  */
 export class RequestError extends Error {
   constructor(
-    readonly code: 'REQUEST_INVALID' | 'REQUEST_TOO_LARGE' | 'NOT_FOUND' | 'EVENT_INVALID' | 'UNSUPPORTED_MEDIA_TYPE',
+    readonly code:
+      | 'REQUEST_INVALID'
+      | 'REQUEST_TOO_LARGE'
+      | 'NOT_FOUND'
+      | 'CONFLICT'
+      | 'EVENT_INVALID'
+      | 'UNSUPPORTED_MEDIA_TYPE',
     message: string,
   ) {
     super(message);

@@ -14,6 +14,7 @@ import type { WorkflowDefinition } from '../core/types.js';
 import type { AnyService } from '../engine/service.js';
 import { createTutti, type Tutti } from '../engine/tutti.js';
 import type { Store } from '../store/store.js';
+import { EventHandlers } from './conductor/event-handlers.js';
 import { ConductorTaskLog } from './conductor/task-log.js';
 import { DefinitionsRuntime } from './definitions-runtime.js';
 
@@ -27,6 +28,7 @@ export interface NamespaceRuntime {
   readonly registry: DefinitionRegistry;
   readonly definitions: DefinitionsRuntime;
   readonly taskLog: ConductorTaskLog;
+  readonly eventHandlers: EventHandlers;
 }
 
 declare module 'hono' {
@@ -76,7 +78,11 @@ export class Namespaces {
   /** Halts every namespace's engine (their runs resume on the next start) and closes the stores. */
   async close(): Promise<void> {
     const runtimes = await Promise.allSettled(this.open.values());
-    for (const result of runtimes) if (result.status === 'fulfilled') await result.value.tutti.close();
+    for (const result of runtimes) {
+      if (result.status !== 'fulfilled') continue;
+      await result.value.eventHandlers.close();
+      await result.value.tutti.close();
+    }
   }
 
   private async start(name: string): Promise<NamespaceRuntime> {
@@ -94,6 +100,19 @@ export class Namespaces {
       logger: childLogger(logger, { namespace: name }),
     });
     definitions.attach((workflows) => tutti.addWorkflows(workflows));
-    return { name, tutti, registry, definitions, taskLog };
+    const eventHandlers = new EventHandlers(
+      store,
+      tutti,
+      definitions,
+      workers,
+      childLogger(logger, { namespace: name }),
+    );
+    try {
+      await eventHandlers.start();
+    } catch (error) {
+      await tutti.close();
+      throw error;
+    }
+    return { name, tutti, registry, definitions, taskLog, eventHandlers };
   }
 }

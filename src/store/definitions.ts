@@ -18,7 +18,8 @@
  * and any history of replaced bodies.
  */
 
-export type DefinitionKind = 'workflow' | 'task';
+/** Conductor's workflow and task definitions, and its event handlers (kept under version 1). */
+export type DefinitionKind = 'workflow' | 'task' | 'event-handler';
 
 export interface NewDefinition {
   kind: DefinitionKind;

@@ -337,7 +337,12 @@ export class Execution {
       // `tutti.signal(runId, '<taskReferenceName>', output)` completes it.
       try {
         const output = await this.ctx.waitForSignal<JsonObject | undefined>(task.taskReferenceName, { timeout: left });
-        return this.record(task, input, output ?? {});
+        // `{ $failed: output }` fails it instead (Conductor's fail_task, or a result FAILED).
+        const failed = output?.$failed;
+        if (failed === undefined) return this.record(task, input, output ?? {});
+        const reason = `task '${task.taskReferenceName}' (WAIT) was failed: ${JSON.stringify(failed)}`;
+        this.record(task, input, failed as JsonObject, { status: 'FAILED', reasonForIncompletion: reason });
+        throw new NonRetryableError(reason);
       } catch (error) {
         throw error instanceof EventWaitTimeoutError ? this.deadline.timedOut(where) : error;
       }

@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono';
 import { registerConductorControlRoutes } from '../control-routes.js';
+import { registerEventHandlerRoutes } from './event-routes.js';
 import { registerMetadataRoutes } from './metadata-routes.js';
 import { registerTaskRoutes } from './task-routes.js';
 import { registerWorkflowRoutes } from './workflow-routes.js';
@@ -15,5 +16,6 @@ export function conductorApi(): Hono {
   registerWorkflowRoutes(app);
   registerTaskRoutes(app);
   registerConductorControlRoutes(app);
+  registerEventHandlerRoutes(app);
   return app;
 }
