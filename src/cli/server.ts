@@ -18,6 +18,8 @@ import { loadWorkers } from './workers-module.js';
 
 interface ServerCommandOptions {
   db?: string;
+  store?: string;
+  bus?: string;
   port: string;
   host: string;
   workers?: string;
@@ -35,7 +37,9 @@ export function registerServerCommand(program: Command): void {
     .option('--workers <module>', 'a JavaScript module exporting in-process workers of SIMPLE tasks')
     .option('--no-auth', "serve without tokens: every request is in the namespace 'default' (127.0.0.1 only)")
     .option('--db <file>', DB_HELP)
-    .action((options: ServerCommandOptions) => serveUntilStopped({ ...options, db: dbPath(options) }));
+    .option('--store <url>', "where runs are kept: 'sqlite:<file>' (the same as --db <file>)")
+    .option('--bus <name>', "the event bus: 'embedded' (on the store)", 'embedded')
+    .action((options: ServerCommandOptions) => serveUntilStopped({ ...options, db: storePath(options) }));
 
   program
     .command('dev')
@@ -51,6 +55,24 @@ export function registerServerCommand(program: Command): void {
         db: options.db ?? join(mkdtempSync(join(tmpdir(), 'tutti-dev-')), 'tutti.db'),
       }),
     );
+}
+
+/**
+ * The SQLite file of `--store sqlite:<file>` or `--db`. PostgreSQL and the brokers plug in here
+ * when their adapters land; until then they are refused with what to use instead.
+ */
+function storePath(options: ServerCommandOptions): string {
+  if (options.bus !== undefined && options.bus !== 'embedded') {
+    throw new ConfigError(`--bus: '${options.bus}' is not available yet; use 'embedded' (the bus on the store)`);
+  }
+  if (options.store === undefined) return dbPath(options);
+  if (options.db !== undefined) throw new ConfigError('--store and --db name the same thing; give one of them');
+  if (!options.store.startsWith('sqlite:') || options.store.length === 'sqlite:'.length) {
+    throw new ConfigError(
+      `--store: '${options.store}' is not available; use 'sqlite:<file>' (PostgreSQL comes with its own adapter)`,
+    );
+  }
+  return options.store.slice('sqlite:'.length);
 }
 
 async function serveUntilStopped(options: ServerCommandOptions & { db: string }): Promise<void> {
