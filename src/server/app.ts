@@ -31,6 +31,8 @@ export interface ServerAppOptions {
   maxBodyBytes?: number;
   /** Requests per second per token, and the burst. @default { perSecond: 100, burst: 200 } */
   rateLimit?: { perSecond: number; burst: number };
+  /** True once the server shuts down: new requests (on kept-alive connections) get a 503. */
+  closing?: () => boolean;
 }
 
 export function serverApp(options: ServerAppOptions): Hono {
@@ -54,6 +56,15 @@ export function serverApp(options: ServerAppOptions): Hono {
     return c.json(answer.body, answer.status as 404);
   });
 
+  app.use(async (c, next) => {
+    if (options.closing?.()) {
+      // Also on a kept-alive connection, which server.close() does not refuse: a worker's stream
+      // that reconnects at once would otherwise keep the shutdown waiting.
+      c.header('Connection', 'close');
+      throw new RequestError('UNAVAILABLE', 'the server is shutting down; retry against another instance or later');
+    }
+    await next();
+  });
   app.get('/v1/health', (c) => c.json({ status: 'ok' }));
   app.use(
     bodyLimit({

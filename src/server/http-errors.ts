@@ -29,6 +29,7 @@ const STATUS: Readonly<Record<string, number>> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   STORE_UNAVAILABLE: 503,
+  UNAVAILABLE: 503,
   STORE_CLOSED: 503,
 };
 
@@ -47,6 +48,7 @@ export class RequestError extends Error {
       | 'REQUEST_TOO_LARGE'
       | 'NOT_FOUND'
       | 'CONFLICT'
+      | 'UNAVAILABLE'
       | 'EVENT_INVALID'
       | 'UNSUPPORTED_MEDIA_TYPE',
     message: string,

@@ -60,6 +60,9 @@ export interface ServerOptions {
   logger?: Logger;
 }
 
+/** How long a shutdown waits for requests under way before it closes their connections. */
+const CLOSE_GRACE_MS = 10_000;
+
 export interface TuttiServer {
   /** `http://host:port` */
   readonly url: string;
@@ -107,6 +110,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TuttiSer
     if (!options.workers) await workers.close();
   };
   let app: ReturnType<typeof serverApp>;
+  let closing: Promise<void> | undefined;
   let tutti: Tutti;
   try {
     tutti = (await namespaces.get(DEFAULT_NAMESPACE)).tutti;
@@ -116,6 +120,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TuttiSer
       for (const name of names) await namespaces.get(name);
     }
     app = serverApp({
+      closing: () => closing !== undefined,
       namespaces,
       tokens: auth ? main : undefined,
       logger,
@@ -141,7 +146,6 @@ export async function startServer(options: ServerOptions = {}): Promise<TuttiSer
   });
   logger.info('tutti server listening', { host, port: address.port, auth });
 
-  let closing: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
     tutti,
@@ -152,7 +156,10 @@ export async function startServer(options: ServerOptions = {}): Promise<TuttiSer
         // Long-polls answer (nothing) and task streams end, so that their requests finish now.
         await namespaces.stopPolls();
         (server as Server).closeIdleConnections();
+        // A request that will not finish (a client that reads nothing) does not hold the shutdown.
+        const grace = setTimeout(() => (server as Server).closeAllConnections(), CLOSE_GRACE_MS);
         await closed;
+        clearTimeout(grace);
         await closeAll();
       })();
       return closing;
