@@ -6,9 +6,11 @@
  *   npm run bench                                  both workloads, 5 repeats, round robin
  *   npm run bench -- --workload w2 --repeat 3
  *   npm run bench -- --repeat 9 --only sqlite-strict
+ *   npm run bench -- --workload w1 --only http-stream   (steps on a worker in a second process, over HTTP)
  */
 import os from 'node:os';
 import { runW1, type W1Settings } from './w1.js';
+import { runW1Http, type W1HttpSettings } from './w1-http.js';
 import { runW2, type W2Settings } from './w2.js';
 
 const args = process.argv.slice(2);
@@ -30,7 +32,10 @@ console.log('writer thread = batches applied on a worker thread (the default), i
 if (workload === 'all' || workload === 'w1') {
   const base = { concurrent: 2000, sequential: 200 } as const;
   const sqlite = { ...base, store: 'sqlite', synchronous: 'FULL', writer: 'thread' } as const;
-  await bench<W1Settings, Awaited<ReturnType<typeof runW1>>>(
+  await bench<
+    W1Settings | (Omit<W1HttpSettings, 'transport'> & { remote: W1HttpSettings['transport'] }),
+    Awaited<ReturnType<typeof runW1>>
+  >(
     `W1: ${base.concurrent} concurrent + ${base.sequential} sequential 3-step workflows`,
     [
       ['sqlite-strict', { ...sqlite, durability: 'strict' }],
@@ -38,8 +43,10 @@ if (workload === 'all' || workload === 'w1') {
       ['sqlite-strict-inline', { ...sqlite, durability: 'strict', writer: 'inline' }],
       ['sqlite-strict-normal', { ...sqlite, durability: 'strict', synchronous: 'NORMAL' }],
       ['memory-strict', { ...base, store: 'memory', durability: 'strict', synchronous: 'OFF', writer: 'inline' }],
+      ['http-stream', { ...base, remote: 'stream' }],
+      ['http-poll', { ...base, remote: 'poll' }],
     ],
-    runW1,
+    (settings) => ('remote' in settings ? runW1Http({ ...settings, transport: settings.remote }) : runW1(settings)),
     [
       ['workflows/s', (r) => r.workflowsPerSec, 0],
       ['steps/s', (r) => r.stepsPerSec, 0],

@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Durability, Store } from '../src/index.js';
+import type { Durability, Store, Tutti, WorkflowDefinition } from '../src/index.js';
 import type { SqliteWriterMode } from '../src/store/sqlite/index.js';
 
 import { memoryStore, sqliteStore, tutti } from './built.js';
@@ -61,35 +61,44 @@ export async function runW1(settings: W1Settings): Promise<W1Result> {
     durability: settings.durability,
   });
   try {
-    // Warm up as a long-running process is: the JIT of both threads (engine and SQLite writer)
-    // and the page cache. The WAL has not wrapped yet, so commits still grow the file (slower).
-    await Promise.all(
-      Array.from({ length: settings.concurrent }, async (_, i) => (await tutti.start(threeSteps, i)).result()),
-    );
-
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: settings.concurrent }, async (_, i) => (await tutti.start(threeSteps, i)).result()),
-    );
-    const seconds = (performance.now() - t0) / 1000;
-
-    const latencies: number[] = [];
-    for (let i = 0; i < settings.sequential; i++) {
-      const start = performance.now();
-      await (await tutti.start(threeSteps, i)).result();
-      latencies.push(performance.now() - start);
-    }
-    latencies.sort((a, b) => a - b);
-    return {
-      workflowsPerSec: settings.concurrent / seconds,
-      stepsPerSec: (settings.concurrent * 3) / seconds,
-      p50Ms: percentile(latencies, 0.5),
-      p99Ms: percentile(latencies, 0.99),
-    };
+    return await measureW1(tutti, threeSteps, settings);
   } finally {
     await tutti.close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
   }
+}
+
+/** The measurement itself, on any Tutti instance that runs `workflow` (in process or over HTTP). */
+export async function measureW1(
+  tutti: Tutti,
+  workflow: WorkflowDefinition<number, unknown>,
+  settings: { concurrent: number; sequential: number },
+): Promise<W1Result> {
+  // Warm up as a long-running process is: the JIT of both threads (engine and SQLite writer)
+  // and the page cache. The WAL has not wrapped yet, so commits still grow the file (slower).
+  await Promise.all(
+    Array.from({ length: settings.concurrent }, async (_, i) => (await tutti.start(workflow, i)).result()),
+  );
+
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: settings.concurrent }, async (_, i) => (await tutti.start(workflow, i)).result()),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+
+  const latencies: number[] = [];
+  for (let i = 0; i < settings.sequential; i++) {
+    const start = performance.now();
+    await (await tutti.start(workflow, i)).result();
+    latencies.push(performance.now() - start);
+  }
+  latencies.sort((a, b) => a - b);
+  return {
+    workflowsPerSec: settings.concurrent / seconds,
+    stepsPerSec: (settings.concurrent * 3) / seconds,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+  };
 }
 
 function percentile(sorted: number[], p: number): number {

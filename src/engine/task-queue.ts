@@ -139,6 +139,8 @@ export class TaskQueue {
         return tasks.map((task) => ({ ...task, idempotencyKey: `${task.runId}:${task.position}` }));
       }
       await this.sleep(request.queue, Math.min(left, RECHECK_MS), request.signal);
+      // A poll whose client went away claims nothing more: it would lease tasks nobody receives.
+      if (request.signal?.aborted || this.stopped) return [];
     }
   }
 
