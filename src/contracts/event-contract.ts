@@ -12,7 +12,7 @@ import type { Static, TSchema } from 'typebox';
 import { Compile, type Validator } from 'typebox/compile';
 import type { TLocalizedValidationError } from 'typebox/error';
 import { ConfigError, EventValidationError } from '../core/errors.js';
-import { childPath, describeSchema, type JsonSchema } from './json-schema.js';
+import { childPath, describeSchema, type JsonSchema, locate } from './json-schema.js';
 
 export interface EventContract<T = unknown> {
   /** The event type, e.g. `order.placed`; CloudEvents `type`. */
@@ -157,26 +157,4 @@ function validationError(
     problem: `${expected}, got ${JSON.stringify(got) ?? String(got)}`,
     fix,
   });
-}
-
-/** JSON Pointer segments, unescaped (`~1` is `/`, `~0` is `~`). */
-function segments(pointer: string): string[] {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
-}
-
-/**
- * The value a JSON Pointer (`/items/2/qty`) leads to in `data`, and its path as `items[2].qty`:
- * walking the data tells an array index from an object key that looks like a number.
- */
-function locate(pointer: string, data: unknown): { path: string; value: unknown } {
-  let path = '';
-  let value: any = data;
-  for (const segment of segments(pointer)) {
-    path = Array.isArray(value) ? `${path}[${segment}]` : childPath(path, segment);
-    value = value?.[segment];
-  }
-  return { path, value };
 }

@@ -51,3 +51,25 @@ export function describeSchema(schema: unknown): string {
   if (typeof schema.type === 'string') return schema.type;
   return 'any value';
 }
+
+/** JSON Pointer segments, unescaped (`~1` is `/`, `~0` is `~`). */
+export function segments(pointer: string): string[] {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
+/**
+ * The value a JSON Pointer (`/items/2/qty`) leads to in `data`, and its path as `items[2].qty`:
+ * walking the data tells an array index from an object key that looks like a number.
+ */
+export function locate(pointer: string, data: unknown): { path: string; value: unknown } {
+  let path = '';
+  let value: any = data;
+  for (const segment of segments(pointer)) {
+    path = Array.isArray(value) ? `${path}[${segment}]` : childPath(path, segment);
+    value = value?.[segment];
+  }
+  return { path, value };
+}

@@ -1,6 +1,7 @@
 /**
  * The server's HTTP app: every route of the native API (`/v1/…`) and of the Conductor-compatible
- * API (`/api/…`), behind, in order: health (open to all), the body size limit, the token check
+ * API (`/api/…`), behind, in order: health and the OpenAPI document (open to all; every route is
+ * listed in api-routes.ts), the body size limit, the token check
  * and the rate limit per token (when tokens are on), and the runtime of the token's namespace.
  * Errors leave in the shape of the API asked: `{ error: { code, message } }` under `/v1`,
  * Conductor's `ErrorResponse` under `/api`.
@@ -13,12 +14,14 @@ import type { TokenStore } from '../store/tokens.js';
 import { requireToken } from './auth.js';
 import { conductorApi } from './conductor/conductor-api.js';
 import { conductorErrorResponse } from './conductor/conductor-json.js';
+import { GenerateTokenRequest } from './conductor/conductor-schemas.js';
 import { registerEventRoutes } from './events-api.js';
 import { errorResponse, RequestError } from './http-errors.js';
 import { DEFAULT_NAMESPACE, type Namespaces } from './namespaces.js';
 import { registerNativeRoutes } from './native-api.js';
+import { openApiDocument } from './openapi.js';
 import { rateLimit } from './rate-limit.js';
-import { field, jsonObject } from './request.js';
+import { readBody } from './request.js';
 import { registerWorkerRoutes } from './tasks-api.js';
 import { exchangeKey } from './tokens.js';
 
@@ -66,6 +69,9 @@ export function serverApp(options: ServerAppOptions): Hono {
     await next();
   });
   app.get('/v1/health', (c) => c.json({ status: 'ok' }));
+  // Public, like health: a client reads it to learn how to authenticate.
+  const openApi = openApiDocument();
+  app.get('/v1/openapi.json', (c) => c.json(openApi));
   app.use(
     bodyLimit({
       maxSize: maxBodyBytes,
@@ -77,9 +83,7 @@ export function serverApp(options: ServerAppOptions): Hono {
   if (tokens) {
     // Conductor's SDKs trade a key id and secret for a token: here the token's id and secret part.
     app.post('/api/token', async (c) => {
-      const body = jsonObject(await c.req.text());
-      const keyId = field(body, 'keyId', 'string', "the token's id") as string;
-      const keySecret = field(body, 'keySecret', 'string', "the token's secret part") as string;
+      const { keyId, keySecret } = await readBody(c, GenerateTokenRequest);
       const token = await exchangeKey(tokens, keyId, keySecret);
       if (!token) throw new RequestError('NOT_FOUND', 'keyId/keySecret: no such token, or it was revoked');
       return c.json({ token });

@@ -7,11 +7,12 @@
  * A run in another state than the action needs is a 409 (RUN_STATE) that says which state it is in.
  */
 import type { Context, Hono } from 'hono';
-import type { JsonObject } from '../conductor/model.js';
 import type { RunInfo } from '../engine/tutti.js';
+import { RerunWorkflowRequest } from './conductor/conductor-schemas.js';
 import { RequestError } from './http-errors.js';
 import { type NamespaceRuntime, runtimeOf } from './namespaces.js';
-import { optionalJsonObject } from './request.js';
+import { readBody } from './request.js';
+import { ControlRun, RestartRun } from './schemas.js';
 
 type Action = 'pause' | 'resume' | 'retry' | 'restart';
 
@@ -30,12 +31,9 @@ async function control(c: Context, action: Action, input?: unknown): Promise<Run
 export function registerNativeControlRoutes(app: Hono, runJson: (info: RunInfo) => unknown): void {
   for (const action of ['pause', 'resume', 'retry', 'restart'] as const) {
     app.post(`/v1/runs/:id/${action}`, async (c) => {
-      const body = optionalJsonObject(await c.req.text());
-      const input = action === 'restart' ? body.input : undefined;
-      if (input !== undefined && (typeof input !== 'object' || input === null || Array.isArray(input))) {
-        throw new RequestError('REQUEST_INVALID', 'input: give the new input as a JSON object, or leave it out');
-      }
-      return c.json(runJson(await control(c, action, input)), 202);
+      // pause, resume and retry take no fields: a field sent to them is a mistake worth saying.
+      const body = action === 'restart' ? await readBody(c, RestartRun) : await readBody(c, ControlRun);
+      return c.json(runJson(await control(c, action, 'input' in body ? body.input : undefined)), 202);
     });
   }
 }
@@ -59,18 +57,14 @@ export function registerConductorControlRoutes(app: Hono): void {
     return c.body(null, 200);
   });
   app.post('/workflow/:id/rerun', async (c) => {
-    const request = optionalJsonObject(await c.req.text());
+    const request = await readBody(c, RerunWorkflowRequest);
     if (request.reRunFromTaskId !== undefined && request.reRunFromTaskId !== null) {
       throw new RequestError(
         'REQUEST_INVALID',
         'reRunFromTaskId: rerunning from a task is not supported; leave it out to rerun from the start, or use retry to rerun from the failed task',
       );
     }
-    const input = request.workflowInput as JsonObject | undefined | null;
-    if (input !== undefined && input !== null && (typeof input !== 'object' || Array.isArray(input))) {
-      throw new RequestError('REQUEST_INVALID', 'workflowInput: give the new input as a JSON object');
-    }
-    const info = await control(c, 'restart', input ?? undefined);
+    const info = await control(c, 'restart', request.workflowInput ?? undefined);
     return c.text(info.id);
   });
 }

@@ -14,7 +14,8 @@ import type { Store } from '../store/store.js';
 import { type IngressOptions, readCloudEvents } from './cloudevents-http.js';
 import { RequestError } from './http-errors.js';
 import { runtimeOf } from './namespaces.js';
-import { optionalJsonObject, textParam, wholeNumberParam } from './request.js';
+import { readBody, textParam, wholeNumberParam } from './request.js';
+import { Redrive } from './schemas.js';
 
 export interface EventRoutesOptions {
   logger: Logger;
@@ -33,7 +34,6 @@ export interface EventRoutesOptions {
 const TRACE_PAGE = 1000;
 /** How far `GET /v1/subscriptions` counts a subscription's lag and dead letters (it reads them). */
 const COUNT_CAP = 100;
-const REDRIVE_FIELDS = ['subscription', 'type', 'seq'];
 
 /**
  * Adds the event routes to the native API's app.
@@ -95,7 +95,8 @@ export function registerEventRoutes(app: Hono, options: EventRoutesOptions): voi
 
   app.post('/v1/dead-letters/redrive', async (c) => {
     const { tutti } = runtimeOf(c);
-    const query = redriveQuery(optionalJsonObject(await c.req.text()));
+    const { subscription, type, seq } = await readBody(c, Redrive);
+    const query: DeadLetterQuery = { subscription, type, seqs: seq === undefined ? undefined : [seq].flat() };
     const redriven = await tutti.bus.redrive(query);
     logger.info('dead letters redriven', { ...query, redriven });
     return c.json({ redriven });
@@ -140,45 +141,6 @@ async function subscriptionJson(tutti: Tutti, subscription: SubscriptionRecord):
     ...(dead.length > COUNT_CAP ? { deadLettersCapped: true } : {}),
     createdAt: isoOrNull(subscription.createdAt),
   };
-}
-
-/** The dead letters a redrive body names: at least one filter, so that nobody redrives all by accident. */
-function redriveQuery(body: Record<string, unknown>): DeadLetterQuery {
-  const unknown = Object.keys(body).find((name) => !REDRIVE_FIELDS.includes(name));
-  if (unknown !== undefined) {
-    throw new RequestError(
-      'REQUEST_INVALID',
-      `${unknown}: not a filter of a redrive; use ${REDRIVE_FIELDS.join(', ')}`,
-    );
-  }
-  const query: DeadLetterQuery = {};
-  for (const name of ['subscription', 'type'] as const) {
-    const value = body[name];
-    if (value === undefined) continue;
-    if (typeof value !== 'string' || value === '') {
-      throw new RequestError('REQUEST_INVALID', `${name}: ${JSON.stringify(value)} is not a non-empty string`);
-    }
-    query[name] = value;
-  }
-  if (body.seq !== undefined) {
-    const seqs = Array.isArray(body.seq) ? body.seq : [body.seq];
-    const bad = seqs.find((seq) => !Number.isSafeInteger(seq) || (seq as number) < 1);
-    if (bad !== undefined || seqs.length === 0) {
-      throw new RequestError(
-        'REQUEST_INVALID',
-        `seq: ${JSON.stringify(bad ?? body.seq)} is not a seq; give a whole number >= 1, or a non-empty array of them`,
-      );
-    }
-    query.seqs = seqs as number[];
-  }
-  if (Object.keys(query).length === 0) {
-    throw new RequestError(
-      'REQUEST_INVALID',
-      `${REDRIVE_FIELDS.join(', ')}: give at least one to say which dead letters to redrive, ` +
-        'e.g. {"subscription": "billing.on-order-placed"}',
-    );
-  }
-  return query;
 }
 
 /**

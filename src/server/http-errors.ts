@@ -52,10 +52,15 @@ export class RequestError extends Error {
       | 'EVENT_INVALID'
       | 'UNSUPPORTED_MEDIA_TYPE',
     message: string,
+    options: { issues?: readonly unknown[] } = {},
   ) {
     super(message);
     this.name = 'RequestError';
+    this.issues = options.issues;
   }
+
+  /** Every problem found, when there may be more than the one the message names (a request body's fields). */
+  readonly issues: readonly unknown[] | undefined;
 }
 
 export interface ErrorResponse {
@@ -72,6 +77,7 @@ export function errorResponse(error: unknown): ErrorResponse {
     if (status !== undefined) {
       const body: ErrorBody = { error: { code: error.code, message: error.message } };
       if (error instanceof DefinitionError) body.error.issues = [...error.issues];
+      if (error instanceof RequestError && error.issues) body.error.issues = [...error.issues];
       return { status, body, unexpected: false, headers: errorHeaders(error) };
     }
   }

@@ -12,7 +12,8 @@ import { RUN_STATUSES, type RunStatus } from '../store/store.js';
 import { registerNativeControlRoutes } from './control-routes.js';
 import { RequestError } from './http-errors.js';
 import { runtimeOf } from './namespaces.js';
-import { field, jsonObject, optionalJsonObject, optionalVersion, parseJson } from './request.js';
+import { optionalVersion, readBody } from './request.js';
+import { CancelRun, Signal, StartRun } from './schemas.js';
 
 const STATUSES: readonly string[] = RUN_STATUSES;
 
@@ -66,13 +67,9 @@ export function registerNativeRoutes(app: Hono): void {
 
   app.post('/v1/runs', async (c) => {
     const { tutti, definitions } = runtimeOf(c);
-    const body = jsonObject(await c.req.text());
-    const workflow = field(body, 'workflow', 'string', 'the name of a registered workflow definition') as string;
-    const version = body.version === undefined ? undefined : (field(body, 'version', 'number', 'a version') as number);
-    const input = body.input === undefined ? {} : field(body, 'input', 'object', "the workflow's input");
-    const id = body.id === undefined ? undefined : (field(body, 'id', 'string', 'the run id to use') as string);
+    const { workflow, version, input, id } = await readBody(c, StartRun);
     const built = await definitions.workflow(workflow, version);
-    const run = await tutti.start(built, input as JsonObject, { id });
+    const run = await tutti.start(built, (input ?? {}) as JsonObject, { id });
     return c.json(runJson(await run.info()), run.created ? 201 : 200);
   });
   app.get('/v1/runs', async (c) => {
@@ -117,16 +114,13 @@ export function registerNativeRoutes(app: Hono): void {
   });
   app.post('/v1/runs/:id/cancel', async (c) => {
     const { tutti } = runtimeOf(c);
-    const text = await c.req.text();
-    const body = optionalJsonObject(text);
-    const reason = body.reason === undefined ? undefined : (field(body, 'reason', 'string', 'why') as string);
+    const { reason } = await readBody(c, CancelRun);
     await tutti.cancel(c.req.param('id'), reason);
     return c.json(runJson((await tutti.getRun(c.req.param('id'))) as RunInfo), 202);
   });
   app.post('/v1/runs/:id/signals/:name', async (c) => {
     const { tutti } = runtimeOf(c);
-    const text = await c.req.text();
-    const data = text.trim() === '' ? undefined : parseJson(text);
+    const data = await readBody(c, Signal);
     if (!(await tutti.getRun(c.req.param('id')))) throw new RequestError('NOT_FOUND', `no run '${c.req.param('id')}'`);
     const published = await tutti.signal(c.req.param('id'), c.req.param('name'), data);
     return c.json({ signal: c.req.param('name'), eventId: published.id }, 202);

@@ -7,17 +7,15 @@
  */
 import type { Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { ClaimedTask, RemoteFailure } from '../engine/task-queue.js';
+import type { ClaimedTask } from '../engine/task-queue.js';
 import type { Tutti } from '../engine/tutti.js';
 import { RequestError } from './http-errors.js';
 import { runtimeOf } from './namespaces.js';
-import { field, jsonObject, wholeNumberParam } from './request.js';
+import { readBody, wholeNumberParam } from './request.js';
+import { CompleteTask, FailTask, Heartbeat, PollTasks, TASK_LEASE_MS, TASK_MAX, TASK_WAIT_MS } from './schemas.js';
 
 /** Lease of a claimed task unless the worker asks for another. @default 30000 */
-export const DEFAULT_LEASE_MS = 30_000;
-const LEASE = { fallback: DEFAULT_LEASE_MS, min: 1_000, max: 3_600_000 };
-const MAX = { fallback: 1, min: 1, max: 100 };
-const WAIT = { fallback: 20_000, min: 0, max: 60_000 };
+export const DEFAULT_LEASE_MS = TASK_LEASE_MS.fallback;
 /** How often a full stream looks for tasks whose lease ran out (they free their slots). */
 const SWEEP_MS = 1_000;
 /** A stream that has nothing to send says so this often, so that proxies keep it open. */
@@ -47,13 +45,13 @@ export function registerWorkerRoutes(app: Hono): void {
 
   app.post('/v1/tasks/poll', async (c) => {
     const { tutti } = runtimeOf(c);
-    const body = jsonObject(await c.req.text());
+    const body = await readBody(c, PollTasks);
     const tasks = await tutti.tasks.poll({
-      queue: field(body, 'queue', 'string', 'the queue (the remote service name)') as string,
-      workerId: field(body, 'workerId', 'string', "the worker's id") as string,
-      max: numberField(body, 'max', MAX),
-      leaseMs: numberField(body, 'leaseMs', LEASE),
-      waitMs: numberField(body, 'waitMs', WAIT),
+      queue: body.queue,
+      workerId: body.workerId,
+      max: body.max ?? TASK_MAX.fallback,
+      leaseMs: body.leaseMs ?? TASK_LEASE_MS.fallback,
+      waitMs: body.waitMs ?? TASK_WAIT_MS.fallback,
       signal: c.req.raw.signal,
     });
     return c.json(tasks.map(taskJson));
@@ -63,8 +61,8 @@ export function registerWorkerRoutes(app: Hono): void {
     const { tutti } = runtimeOf(c);
     const queue = requiredParam(c, 'queue');
     const workerId = requiredParam(c, 'workerId');
-    const max = wholeNumberParam(c.req.query('max'), 'max', MAX);
-    const leaseMs = wholeNumberParam(c.req.query('leaseMs'), 'leaseMs', LEASE);
+    const max = wholeNumberParam(c.req.query('max'), 'max', TASK_MAX);
+    const leaseMs = wholeNumberParam(c.req.query('leaseMs'), 'leaseMs', TASK_LEASE_MS);
     return streamSSE(c, async (stream) => {
       const aborted = new AbortController();
       stream.onAbort(() => aborted.abort());
@@ -78,6 +76,7 @@ export function registerWorkerRoutes(app: Hono): void {
       const open = streams.get(key) ?? new Set();
       streams.set(key, open.add(waker));
       let swept = Date.now();
+      let lastSent = Date.now();
       try {
         while (!aborted.signal.aborted && !tutti.tasks.pollsStopped) {
           if (Date.now() - swept >= SWEEP_MS) {
@@ -85,7 +84,8 @@ export function registerWorkerRoutes(app: Hono): void {
             swept = Date.now();
           }
           if (held.size >= max) {
-            // Full: wait for this worker to report, or for a lease to run out.
+            // Full: wait for this worker to report, or for a lease to run out; a full stream is
+            // quiet for as long as its steps run, so it says it is alive as an idle one does.
             await new Promise<void>((resolve) => {
               const timer = setTimeout(resolve, SWEEP_MS);
               wake = () => {
@@ -93,6 +93,10 @@ export function registerWorkerRoutes(app: Hono): void {
                 resolve();
               };
             });
+            if (Date.now() - lastSent >= KEEPALIVE_MS) {
+              await stream.writeSSE({ event: 'ping', data: '' });
+              lastSent = Date.now();
+            }
             continue;
           }
           const tasks = await tutti.tasks.poll({
@@ -104,6 +108,7 @@ export function registerWorkerRoutes(app: Hono): void {
             signal: aborted.signal,
           });
           if (tasks.length === 0) await stream.writeSSE({ event: 'ping', data: '' });
+          lastSent = Date.now();
           for (const task of tasks) {
             held.add(task.id);
             await stream.writeSSE({ event: 'task', id: task.id, data: JSON.stringify(taskJson(task)) });
@@ -118,32 +123,21 @@ export function registerWorkerRoutes(app: Hono): void {
 
   app.post('/v1/tasks/:id/heartbeat', async (c) => {
     const { tutti } = runtimeOf(c);
-    const body = jsonObject(await c.req.text());
-    const workerId = field(body, 'workerId', 'string', "the worker's id") as string;
-    const leaseExpiresAt = await tutti.tasks.heartbeat(
-      c.req.param('id'),
-      workerId,
-      numberField(body, 'leaseMs', LEASE),
-    );
+    const { workerId, leaseMs } = await readBody(c, Heartbeat);
+    const leaseExpiresAt = await tutti.tasks.heartbeat(c.req.param('id'), workerId, leaseMs ?? TASK_LEASE_MS.fallback);
     return c.json({ leaseExpiresAt });
   });
   app.post('/v1/tasks/:id/complete', async (c) => {
     const { tutti } = runtimeOf(c);
-    const body = jsonObject(await c.req.text());
-    const workerId = field(body, 'workerId', 'string', "the worker's id") as string;
-    await tutti.tasks.report(c.req.param('id'), workerId, { ok: true, value: body.output ?? null });
+    const { workerId, output } = await readBody(c, CompleteTask);
+    await tutti.tasks.report(c.req.param('id'), workerId, { ok: true, value: output ?? null });
     reported(c, workerId);
     return c.json({ accepted: true });
   });
   app.post('/v1/tasks/:id/fail', async (c) => {
     const { tutti } = runtimeOf(c);
-    const body = jsonObject(await c.req.text());
-    const workerId = field(body, 'workerId', 'string', "the worker's id") as string;
-    const error = field(body, 'error', 'object', 'the error, as { message, code?, retryable? }') as Record<
-      string,
-      unknown
-    >;
-    await tutti.tasks.report(c.req.param('id'), workerId, { ok: false, error: remoteFailure(error) });
+    const { workerId, error } = await readBody(c, FailTask);
+    await tutti.tasks.report(c.req.param('id'), workerId, { ok: false, error });
     reported(c, workerId);
     return c.json({ accepted: true });
   });
@@ -157,38 +151,6 @@ async function forgetFinished(tutti: Tutti, held: Set<string>, workerId: string)
     const holding = task && task.outcome === null && task.workerId === workerId && (task.leaseExpiresAt ?? 0) > now;
     if (!holding) held.delete(id);
   }
-}
-
-function remoteFailure(error: Record<string, unknown>): RemoteFailure {
-  if (typeof error.message !== 'string' || error.message === '') {
-    throw new RequestError('REQUEST_INVALID', 'error.message: missing; say what went wrong');
-  }
-  if (error.code !== undefined && typeof error.code !== 'string') {
-    throw new RequestError('REQUEST_INVALID', `error.code: ${JSON.stringify(error.code)} is not a string`);
-  }
-  if (error.retryable !== undefined && typeof error.retryable !== 'boolean') {
-    throw new RequestError(
-      'REQUEST_INVALID',
-      `error.retryable: ${JSON.stringify(error.retryable)} is not true or false`,
-    );
-  }
-  return { message: error.message, code: error.code, retryable: error.retryable };
-}
-
-function numberField(
-  body: Record<string, unknown>,
-  name: string,
-  range: { fallback: number; min: number; max: number },
-): number {
-  const value = body[name];
-  if (value === undefined) return range.fallback;
-  if (!Number.isSafeInteger(value) || (value as number) < range.min || (value as number) > range.max) {
-    throw new RequestError(
-      'REQUEST_INVALID',
-      `${name}: ${JSON.stringify(value)} is not a whole number from ${range.min} to ${range.max}`,
-    );
-  }
-  return value as number;
 }
 
 function requiredParam(c: Context, name: string): string {

@@ -184,7 +184,7 @@ describe("Conductor's JavaScript SDK against tutti server", () => {
     assert.equal(badResult.status, 400);
     assert.match(
       ((await badResult.json()) as { message: string }).message,
-      /status: "DONE" is not a task result status/,
+      /^status: "DONE" is not one of IN_PROGRESS, COMPLETED, FAILED, FAILED_WITH_TERMINAL_ERROR$/,
     );
   });
 });

@@ -153,8 +153,13 @@ test('a refused event names its attribute, publishes nothing, and is never a 5xx
       ['GET', '/v1/dead-letters?subscription=', undefined, /^subscription: empty/],
       ['POST', '/v1/dead-letters/redrive', {}, /^subscription, type, seq: give at least one/],
       ['POST', '/v1/dead-letters/redrive', { subscription: 42 }, /^subscription: 42 is not a non-empty string/],
-      ['POST', '/v1/dead-letters/redrive', { seq: [1, 'two'] }, /^seq: "two" is not a seq/],
-      ['POST', '/v1/dead-letters/redrive', { subscriptions: 'a' }, /^subscriptions: not a filter of a redrive/],
+      ['POST', '/v1/dead-letters/redrive', { seq: [1, 'two'] }, /^seq\[1\]: "two" is not a whole number >= 1/],
+      [
+        'POST',
+        '/v1/dead-letters/redrive',
+        { subscriptions: 'a' },
+        /^subscriptions: unknown field; did you mean 'subscription'\? \(the fields: subscription, type, seq\)$/,
+      ],
       ['POST', '/v1/dead-letters/redrive', '{"type": ', /^the request body is not JSON/],
     ];
     for (const [method, path, body, message] of queries) {

@@ -130,7 +130,7 @@ test('client mistakes get a 4xx naming the field, never a 5xx or a stack', async
         { workflow: 'priced', version: 0 },
         400,
         'REQUEST_INVALID',
-        /^version: 0 is not a whole number/,
+        /^version: 0 is below 1; give the definition's version as a whole number >= 1/,
       ],
       [
         'POST',

@@ -6,23 +6,24 @@
 import type { Hono } from 'hono';
 import { RequestError } from '../http-errors.js';
 import { runtimeOf } from '../namespaces.js';
-import { jsonObject } from '../request.js';
+import { readBody } from '../request.js';
+import { EventHandler } from './conductor-schemas.js';
 import { handlerEventType } from './event-handlers.js';
 
 export function registerEventHandlerRoutes(app: Hono): void {
   app.post('/event', async (c) => {
     const { eventHandlers } = runtimeOf(c);
-    const handler = jsonObject(await c.req.text());
+    const handler = await readBody(c, EventHandler);
     if ((await eventHandlers.put(handler, false)) === 'conflict') {
       throw new RequestError(
         'CONFLICT',
-        `event handler '${String(handler.name)}' exists with other settings; update it with PUT /api/event`,
+        `event handler '${String((handler as { name?: unknown }).name)}' exists with other settings; update it with PUT /api/event`,
       );
     }
     return c.body(null, 200);
   });
   app.put('/event', async (c) => {
-    await runtimeOf(c).eventHandlers.put(jsonObject(await c.req.text()), true);
+    await runtimeOf(c).eventHandlers.put(await readBody(c, EventHandler), true);
     return c.body(null, 200);
   });
   app.get('/event', async (c) => c.json(await runtimeOf(c).eventHandlers.list()));

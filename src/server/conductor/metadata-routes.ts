@@ -8,18 +8,19 @@ import type { Hono } from 'hono';
 import type { TaskDef, WorkflowDef } from '../../conductor/model.js';
 import { RequestError } from '../http-errors.js';
 import { runtimeOf } from '../namespaces.js';
-import { jsonObject, optionalVersion, parseJson } from '../request.js';
+import { optionalVersion, readBody } from '../request.js';
+import { TaskDef as TaskDefBody, TaskDefList, WorkflowDef as WorkflowDefBody, WorkflowDefList } from '../schemas.js';
 
 export function registerMetadataRoutes(app: Hono): void {
   app.post('/metadata/workflow', async (c) => {
     const { registry } = runtimeOf(c);
-    const def = jsonObject(await c.req.text()) as unknown as WorkflowDef;
+    const def = (await readBody(c, WorkflowDefBody)) as WorkflowDef;
     await registry.registerWorkflow(def, { replace: c.req.query('overwrite') === 'true' });
     return c.body(null, 200);
   });
   app.put('/metadata/workflow', async (c) => {
     const { registry } = runtimeOf(c);
-    const defs = jsonArray(await c.req.text(), 'workflow definitions') as WorkflowDef[];
+    const defs = (await readBody(c, WorkflowDefList)) as WorkflowDef[];
     const names: string[] = [];
     for (const def of defs) {
       await registry.registerWorkflow(def, { replace: true });
@@ -47,13 +48,13 @@ export function registerMetadataRoutes(app: Hono): void {
 
   app.post('/metadata/taskdefs', async (c) => {
     const { registry } = runtimeOf(c);
-    const defs = jsonArray(await c.req.text(), 'task definitions') as TaskDef[];
+    const defs = (await readBody(c, TaskDefList)) as TaskDef[];
     await registry.registerTaskDefs(defs);
     return c.body(null, 200);
   });
   app.put('/metadata/taskdefs', async (c) => {
     const { registry } = runtimeOf(c);
-    const def = jsonObject(await c.req.text()) as unknown as TaskDef;
+    const def = (await readBody(c, TaskDefBody)) as TaskDef;
     await registry.registerTaskDefs([def], { replace: true });
     return c.body(null, 200);
   });
@@ -73,12 +74,4 @@ export function registerMetadataRoutes(app: Hono): void {
     }
     return c.json(found.definition);
   });
-}
-
-function jsonArray(text: string, what: string): unknown[] {
-  const value = parseJson(text);
-  if (!Array.isArray(value)) {
-    throw new RequestError('REQUEST_INVALID', `the request body must be a JSON array of ${what}`);
-  }
-  return value;
 }

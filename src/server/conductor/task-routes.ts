@@ -10,18 +10,19 @@
  * after that many seconds (Conductor's way of checking on a long job later).
  */
 import type { Context, Hono } from 'hono';
+import type { Static } from 'typebox';
 import { TaskNotHeldError } from '../../core/errors.js';
 import type { TaskOutcome } from '../../engine/task-queue.js';
 import { RequestError } from '../http-errors.js';
 import { runtimeOf } from '../namespaces.js';
-import { jsonObject, wholeNumberParam } from '../request.js';
+import { readBody, wholeNumberParam } from '../request.js';
 import { polledTaskJson } from './conductor-json.js';
+import { TaskResult } from './conductor-schemas.js';
 
 /** Lease of a polled task whose definition gives no responseTimeoutSeconds. @default 600 */
 export const DEFAULT_RESPONSE_TIMEOUT_SECONDS = 600;
 /** Longest long-poll, whatever the worker asks for. */
 const MAX_POLL_WAIT_MS = 30_000;
-const RESULT_STATUSES = ['IN_PROGRESS', 'COMPLETED', 'FAILED', 'FAILED_WITH_TERMINAL_ERROR'];
 /** Task definitions' response timeouts are read again after this long. */
 const TASK_DEF_CACHE_MS = 5_000;
 
@@ -72,28 +73,18 @@ export function registerTaskRoutes(app: Hono): void {
 
   const update = async (c: Context) => {
     const { tutti } = runtimeOf(c);
-    const result = jsonObject(await c.req.text());
-    const taskId = result.taskId;
-    if (typeof taskId !== 'string' || taskId === '') {
-      throw new RequestError('REQUEST_INVALID', 'taskId: missing; give the id of the polled task');
-    }
-    const status = result.status;
-    if (typeof status !== 'string' || !RESULT_STATUSES.includes(status)) {
-      throw new RequestError(
-        'REQUEST_INVALID',
-        `status: ${JSON.stringify(status)} is not a task result status; use one of ${RESULT_STATUSES.join(', ')}`,
-      );
-    }
+    const result = await readBody(c, TaskResult);
+    const { taskId, status } = result;
     const task = await tutti.store.getTask(taskId);
     if (!task) throw new RequestError('NOT_FOUND', `no task '${taskId}' (finished, withdrawn, or never polled)`);
     const workerId = typeof result.workerId === 'string' && result.workerId !== '' ? result.workerId : task.workerId;
     if (workerId === null) throw new TaskNotHeldError(taskId, 'no worker has polled it yet');
     if (status === 'IN_PROGRESS') {
-      const callback = Number(result.callbackAfterSeconds ?? 0);
+      const callback = result.callbackAfterSeconds ?? 0;
       const seconds = callback > 0 ? callback : await responseTimeout(c, task.name);
       await tutti.tasks.heartbeat(taskId, workerId, seconds * 1000);
     } else {
-      await tutti.tasks.report(taskId, workerId, outcome(status, result));
+      await tutti.tasks.report(taskId, workerId, outcome(result));
     }
     return { task, workerId };
   };
@@ -130,13 +121,13 @@ export function registerTaskRoutes(app: Hono): void {
   });
 }
 
-function outcome(status: string, result: Record<string, unknown>): TaskOutcome {
+function outcome(result: Static<typeof TaskResult.schema>): TaskOutcome {
+  const { status } = result;
   if (status === 'COMPLETED') return { ok: true, value: result.outputData ?? {} };
-  const reason = typeof result.reasonForIncompletion === 'string' ? result.reasonForIncompletion : undefined;
   return {
     ok: false,
     error: {
-      message: reason ?? `the worker reported ${status}`,
+      message: result.reasonForIncompletion ?? `the worker reported ${status}`,
       code: status,
       retryable: status !== 'FAILED_WITH_TERMINAL_ERROR',
     },

@@ -10,8 +10,9 @@ import type { JsonObject } from '../../conductor/model.js';
 import { IN_FLIGHT_STATUSES } from '../../store/store.js';
 import { RequestError } from '../http-errors.js';
 import { runtimeOf } from '../namespaces.js';
-import { field, jsonObject, optionalJsonObject, optionalVersion } from '../request.js';
+import { optionalVersion, readBody } from '../request.js';
 import { workflowJson, workflowStatus } from './conductor-json.js';
+import { ExecuteWorkflowRequest, StartWorkflowRequest, WorkflowInput } from './conductor-schemas.js';
 
 /** Longest wait of a synchronous execute. */
 const MAX_WAIT_SECONDS = 60;
@@ -22,18 +23,6 @@ export function registerWorkflowRoutes(app: Hono): void {
     const workflow = await definitions.workflow(name, version);
     return tutti.start(workflow, input, { id: randomUUID() });
   };
-  const startRequest = (body: Record<string, unknown>) => {
-    const name = field(body, 'name', 'string', 'the name of a registered workflow definition') as string;
-    if (body.workflowDef !== undefined) {
-      throw new RequestError(
-        'REQUEST_INVALID',
-        'workflowDef: starting an unregistered definition is not supported; register it with POST /api/metadata/workflow, then start it by name',
-      );
-    }
-    const version = body.version === undefined || body.version === null ? undefined : versionField(body.version);
-    const input = body.input === undefined || body.input === null ? {} : field(body, 'input', 'object', 'the input');
-    return { name, version, input: input as JsonObject };
-  };
   const found = async (c: Context) => {
     const id = c.req.param('id') as string;
     const info = await runtimeOf(c).tutti.getRun(id);
@@ -42,17 +31,19 @@ export function registerWorkflowRoutes(app: Hono): void {
   };
 
   app.post('/workflow', async (c) => {
-    const request = startRequest(jsonObject(await c.req.text()));
-    const run = await start(c, request.name, request.version, request.input);
+    const request = await readBody(c, StartWorkflowRequest);
+    if (request.workflowDef !== undefined && request.workflowDef !== null) {
+      throw new RequestError(
+        'REQUEST_INVALID',
+        'workflowDef: starting an unregistered definition is not supported; register it with POST /api/metadata/workflow, then start it by name',
+      );
+    }
+    const run = await start(c, request.name, request.version ?? undefined, (request.input ?? {}) as JsonObject);
     return c.text(run.id);
   });
   app.post('/workflow/execute/:name/:version', async (c) => {
     const { taskLog } = runtimeOf(c);
-    const body = optionalJsonObject(await c.req.text());
-    const input = (body.input ?? {}) as JsonObject;
-    if (typeof input !== 'object' || Array.isArray(input)) {
-      throw new RequestError('REQUEST_INVALID', 'input: give the workflow input as a JSON object');
-    }
+    const input = ((await readBody(c, ExecuteWorkflowRequest)).input ?? {}) as JsonObject;
     const seconds = Math.min(Number(c.req.query('waitForSeconds') ?? 10) || 10, MAX_WAIT_SECONDS);
     const run = await start(c, c.req.param('name'), optionalVersion(c.req.param('version')), input);
     let timer: NodeJS.Timeout | undefined;
@@ -67,7 +58,7 @@ export function registerWorkflowRoutes(app: Hono): void {
     return c.json({ ...json, requestId: c.req.query('requestId') ?? null });
   });
   app.post('/workflow/:name', async (c) => {
-    const input = optionalJsonObject(await c.req.text()) as JsonObject;
+    const input = (await readBody(c, WorkflowInput)) as JsonObject;
     const run = await start(c, c.req.param('name'), optionalVersion(c.req.query('version')), input);
     return c.text(run.id);
   });
@@ -97,11 +88,4 @@ export function registerWorkflowRoutes(app: Hono): void {
     await tutti.cancel(info.id, c.req.query('reason') ?? 'terminated through the Conductor API');
     return c.body(null, 200);
   });
-}
-
-function versionField(value: unknown): number {
-  if (!Number.isSafeInteger(value) || (value as number) < 1) {
-    throw new RequestError('REQUEST_INVALID', `version: ${JSON.stringify(value)} is not a whole number >= 1`);
-  }
-  return value as number;
 }
