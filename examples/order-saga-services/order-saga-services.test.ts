@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
+import { createClient } from '../../src/client/index.js';
 import { placeOrder } from './contract.js';
 import { type SagaDemo, startDemo } from './main.js';
 
@@ -37,6 +38,20 @@ test('each step runs in its own service’s process; a declined card is compensa
   const journal = (await demo.server.tutti.store.readRunState('order-B'))?.journal ?? [];
   const release = journal.find((entry) => entry.kind === 'compensation');
   assert.deepEqual(JSON.parse(release?.output ?? 'null'), { released: 'res-B', pid: inventoryPid });
+});
+
+test('orders can be placed over HTTP too, with tutti/client', async () => {
+  const client = createClient({ url: demo.server.url });
+  const started = await client.start(
+    'placeOrder',
+    { id: 'D', sku: 'sku-guitar', quantity: 1, amount: 5, card: 'card-ok' },
+    {
+      id: 'order-D',
+    },
+  );
+  assert.equal(started.id, 'order-D');
+  const result = await (await demo.server.tutti.handle('order-D')).result();
+  assert.equal((result as { trackingNumber: string }).trackingNumber, 'track-D');
 });
 
 test('an order placed while a service is down waits for it, and completes when it is back', async () => {

@@ -7,6 +7,7 @@
 import type { Hono } from 'hono';
 import type { JsonObject } from '../conductor/model.js';
 import { readDefinitionDocument } from '../conductor/registry.js';
+import { UnknownWorkflowError } from '../core/errors.js';
 import type { RunInfo } from '../engine/tutti.js';
 import { RUN_STATUSES, type RunStatus } from '../store/store.js';
 import { registerNativeControlRoutes } from './control-routes.js';
@@ -66,10 +67,18 @@ export function registerNativeRoutes(app: Hono): void {
   // ---- runs ---------------------------------------------------------------------------------------
 
   app.post('/v1/runs', async (c) => {
-    const { tutti, definitions } = runtimeOf(c);
+    const { tutti, registry, definitions } = runtimeOf(c);
     const { workflow, version, input, id } = await readBody(c, StartRun);
-    const built = await definitions.workflow(workflow, version);
-    const run = await tutti.start(built, (input ?? {}) as JsonObject, { id });
+    // A registered Conductor definition, else a workflow the server was given in code
+    // (startServer({ workflows })): the engine knows it by name (an unknown one is a 404).
+    const registered = await registry.getWorkflow(workflow, version);
+    const run = registered
+      ? await tutti.start(await definitions.workflow(workflow, version), (input ?? {}) as JsonObject, { id })
+      : await tutti.start(workflow, input ?? {}, { id }).catch(async (error: unknown) => {
+          // Neither: the registry's error names the definitions it has (with a did-you-mean).
+          if (error instanceof UnknownWorkflowError) await definitions.workflow(workflow, version);
+          throw error;
+        });
     return c.json(runJson(await run.info()), run.created ? 201 : 200);
   });
   app.get('/v1/runs', async (c) => {
