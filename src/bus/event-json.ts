@@ -35,5 +35,16 @@ export function deadLetterJson(dead: ParkedEvent): DeadLetterJson {
   };
 }
 
+/**
+ * A recorded error without its stacks (its causes' too): what an HTTP answer may show. A
+ * handler's stack names files and lines of the service that threw; the CLI, run by an operator
+ * on the machine, shows it, the server does not.
+ */
+export function withoutStacks(error: RecordedError | null): RecordedError | null {
+  if (error === null || error.kind !== 'error') return error;
+  const { stack: _stack, cause, ...rest } = error;
+  return cause ? { ...rest, cause: withoutStacks(cause) as RecordedError } : rest;
+}
+
 /** Epoch milliseconds as RFC 3339, or null for none. */
 export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());

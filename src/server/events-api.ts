@@ -5,7 +5,7 @@
  * bus or the store, answer JSON. Errors leave through the app's handler (http-errors.ts).
  */
 import type { Hono } from 'hono';
-import { deadLetterJson, eventJson, isoOrNull } from '../bus/event-json.js';
+import { deadLetterJson, eventJson, isoOrNull, withoutStacks } from '../bus/event-json.js';
 import type { EventRegistry } from '../contracts/event-registry.js';
 import type { Logger } from '../core/logger.js';
 import type { Tutti } from '../engine/tutti.js';
@@ -90,7 +90,9 @@ export function registerEventRoutes(app: Hono, options: EventRoutesOptions): voi
     const type = textParam(c.req.query('type'), 'type');
     if (subscription !== undefined) query.subscription = subscription;
     if (type !== undefined) query.type = type;
-    return c.json((await tutti.bus.deadLetters(query)).map(deadLetterJson));
+    const dead = (await tutti.bus.deadLetters(query)).map(deadLetterJson);
+    // No stack traces in answers: a handler's stack says where its service's code lives.
+    return c.json(dead.map((d) => ({ ...d, error: withoutStacks(d.error) })));
   });
 
   app.post('/v1/dead-letters/redrive', async (c) => {

@@ -201,6 +201,7 @@ test('dead letters are listed with their error and redriven once the handler is 
         ['billing.on-invoice-due', 2, 1, 'i-2', 'no account for i-2'],
       ],
     );
+    assert.ok(!JSON.stringify(dead.body).includes('"stack"'), 'no stack trace of the handler over HTTP');
     assert.equal((await call(server, 'GET', '/v1/dead-letters?type=order.placed')).body.length, 0);
     assert.equal((await call(server, 'GET', '/v1/dead-letters?limit=1')).body.length, 1);
 
