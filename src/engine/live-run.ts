@@ -25,7 +25,7 @@ import {
 } from '../core/errors.js';
 import { seededRandom, uuidFrom } from '../core/random.js';
 import { backoffDelay, isRetryable, resolveRetry } from '../core/retry-policy.js';
-import { decode, encode, recordError, reviveError } from '../core/serialize.js';
+import { decode, type Encoded, encode, recordError, reviveError } from '../core/serialize.js';
 import type {
   ChildOptions,
   Duration,
@@ -42,7 +42,7 @@ import { Cancellation } from './cancellation.js';
 import type { ServiceRuntime } from './registry.js';
 import { Halted, type RunEnvironment, type RunErrorRecord, RunJournal, type RunOutcome } from './run-journal.js';
 import { signalType } from './signals.js';
-import { attemptStep } from './step-attempt.js';
+import { attemptStep, idempotencyKey } from './step-attempt.js';
 import { TaskQueue } from './task-queue.js';
 import { abortable, waitUntil } from './wait.js';
 
@@ -340,7 +340,7 @@ export class LiveRun extends RunJournal {
     const where = `step '${ref.name}'`;
     const policy = options?.retry ? resolveRetry(options.retry, runtime.retry, where) : runtime.retry;
     const timeoutMs = options?.timeout === undefined ? runtime.timeoutMs : toMs(options.timeout, `${where}: timeout`);
-    const stepInput = encode(input, `the input of ${where}`).value;
+    const stepInput = encode(input, `the input of ${where}`);
     const startedAt = this.env.clock();
     const restored = this.timers.get(position);
     let attempt = 1;
@@ -426,7 +426,7 @@ export class LiveRun extends RunJournal {
   private attempt(
     runtime: ServiceRuntime,
     ref: StepRef,
-    input: unknown,
+    input: Encoded,
     position: number,
     attempt: number,
     timeoutMs: number | undefined,
@@ -434,8 +434,9 @@ export class LiveRun extends RunJournal {
     const remote = runtime.remote;
     return attemptStep({
       limiter: runtime.limiter,
+      // A remote step's task carries the input as the JSON text already made for the journal check.
       fn: remote
-        ? (value: unknown, ctx: StepContext) =>
+        ? (_value: unknown, ctx: StepContext) =>
             this.env.tasks.dispatch(
               {
                 queue: remote.queue(ref.step),
@@ -444,18 +445,18 @@ export class LiveRun extends RunJournal {
                 attempt,
                 name: ref.step,
                 step: ref.name,
-                input: value,
+                input: input.json ?? null,
               },
               ctx,
             )
         : ref.fn,
-      input,
+      input: input.value,
       timeoutMs,
       cancellation: this.compensating ? this.shutdown : this.cancellation,
       runId: this.runId,
       step: ref.name,
       attempt,
-      idempotencyKey: `${this.runId}:${position}`,
+      idempotencyKey: idempotencyKey(this.runId, position),
     });
   }
 

@@ -26,6 +26,11 @@ export interface AttemptRequest {
   idempotencyKey: string;
 }
 
+/** A step's idempotency key: the same for every attempt and replay of the call at `position`. */
+export function idempotencyKey(runId: string, position: number): string {
+  return `${runId}:${position}`;
+}
+
 export async function attemptStep(request: AttemptRequest): Promise<AttemptResult> {
   const { limiter, cancellation } = request;
   if (!limiter.tryAcquire()) {

@@ -16,6 +16,7 @@ import { RemoteTaskError, TaskNotHeldError } from '../core/errors.js';
 import type { StepContext } from '../core/types.js';
 import type { Store, TaskRecord } from '../store/store.js';
 import { Halted } from './run-journal.js';
+import { idempotencyKey } from './step-attempt.js';
 
 /** What a worker reports: the step's result, or its error. */
 export type TaskOutcome = { ok: true; value: unknown } | { ok: false; error: RemoteFailure };
@@ -38,8 +39,8 @@ export interface DispatchRequest {
   name: string;
   /** 'service.step', for error messages. */
   step: string;
-  /** JSON-safe (already encoded by the engine). */
-  input: unknown;
+  /** The input as JSON text (encoded by the engine), or null for none. */
+  input: string | null;
 }
 
 export interface PollRequest {
@@ -58,6 +59,11 @@ export interface PollRequest {
 export interface ClaimedTask extends TaskRecord {
   /** Same for every attempt of the step: for the worker's own de-duplication. */
   idempotencyKey: string;
+}
+
+/** A task as a worker sees it: with the idempotency key of its step. */
+export function claimedTask(task: TaskRecord): ClaimedTask {
+  return { ...task, idempotencyKey: idempotencyKey(task.runId, task.position) };
 }
 
 /** How often a waiting poll looks again without a wake-up: for leases that expire, tasks that become visible. */
@@ -109,7 +115,7 @@ export class TaskQueue {
           runId: request.runId,
           position: request.position,
           name: request.name,
-          input: JSON.stringify(request.input ?? null),
+          input: request.input,
           attempt: request.attempt,
           visibleAt: now,
         },
@@ -136,7 +142,7 @@ export class TaskQueue {
       );
       const left = deadline - this.clock();
       if (tasks.length > 0 || left <= 0 || request.signal?.aborted || this.stopped) {
-        return tasks.map((task) => ({ ...task, idempotencyKey: `${task.runId}:${task.position}` }));
+        return tasks.map(claimedTask);
       }
       await this.sleep(request.queue, Math.min(left, RECHECK_MS), request.signal);
       // A poll whose client went away claims nothing more: it would lease tasks nobody receives.

@@ -10,14 +10,14 @@ import type { Context, Hono } from 'hono';
 import type { RunInfo } from '../engine/tutti.js';
 import { RerunWorkflowRequest } from './conductor/conductor-schemas.js';
 import { RequestError } from './http-errors.js';
-import { type NamespaceRuntime, runtimeOf } from './namespaces.js';
+import { runtimeOf } from './namespaces.js';
 import { readBody } from './request.js';
 import { ControlRun, RestartRun } from './schemas.js';
 
 type Action = 'pause' | 'resume' | 'retry' | 'restart';
 
 async function control(c: Context, action: Action, input?: unknown): Promise<RunInfo> {
-  const { tutti } = runtimeOf(c) as NamespaceRuntime;
+  const { tutti } = runtimeOf(c);
   const id = c.req.param('id') as string;
   if (!(await tutti.getRun(id))) throw new RequestError('NOT_FOUND', `no run '${id}'`);
   if (action === 'pause') await tutti.pause(id);
@@ -40,22 +40,18 @@ export function registerNativeControlRoutes(app: Hono, runJson: (info: RunInfo) 
 
 /** Conductor's run control under `/api` (mounted on the Conductor sub-app). */
 export function registerConductorControlRoutes(app: Hono): void {
-  app.put('/workflow/:id/pause', async (c) => {
-    await control(c, 'pause');
-    return c.body(null, 200);
-  });
-  app.put('/workflow/:id/resume', async (c) => {
-    await control(c, 'resume');
-    return c.body(null, 200);
-  });
-  app.post('/workflow/:id/retry', async (c) => {
-    await control(c, 'retry');
-    return c.body(null, 200);
-  });
-  app.post('/workflow/:id/restart', async (c) => {
-    await control(c, 'restart');
-    return c.body(null, 200);
-  });
+  const verbs = [
+    ['put', 'pause'],
+    ['put', 'resume'],
+    ['post', 'retry'],
+    ['post', 'restart'],
+  ] as const;
+  for (const [verb, action] of verbs) {
+    app[verb](`/workflow/:id/${action}`, async (c) => {
+      await control(c, action);
+      return c.body(null, 200);
+    });
+  }
   app.post('/workflow/:id/rerun', async (c) => {
     const request = await readBody(c, RerunWorkflowRequest);
     if (request.reRunFromTaskId !== undefined && request.reRunFromTaskId !== null) {

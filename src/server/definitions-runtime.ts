@@ -4,13 +4,14 @@
  * added to the running Tutti instance; at start-up, the versions that have runs in flight are
  * built before the engine resumes them, so every run resumes with the version it started with.
  */
-import type { JsonObject } from '../conductor/model.js';
-import type { DefinitionRegistry } from '../conductor/registry.js';
+import type { JsonObject, WorkflowDef } from '../conductor/model.js';
+import type { DefinitionRegistry, RegisteredDefinition } from '../conductor/registry.js';
 import type { TaskEvent } from '../conductor/run/interpreter.js';
 import { registeredWorkflows } from '../conductor/run/registered.js';
 import type { TaskWorkers } from '../conductor/run/workers.js';
 import type { WorkflowDefinition } from '../core/types.js';
 import { type Store, UNFINISHED_STATUSES } from '../store/store.js';
+import { RequestError } from './http-errors.js';
 
 type Built = WorkflowDefinition<JsonObject, JsonObject>;
 
@@ -52,6 +53,16 @@ export class DefinitionsRuntime {
       workflows.push(...(await this.build(name, number)));
     }
     return [...new Set(workflows)];
+  }
+
+  /** A registered workflow definition (its highest version unless `version`), or a 404 that says how to register it. */
+  async registered(name: string, version?: number): Promise<RegisteredDefinition<WorkflowDef>> {
+    const found = await this.registry.getWorkflow(name, version);
+    if (found) return found;
+    throw new RequestError(
+      'NOT_FOUND',
+      `no workflow definition '${name}'${version === undefined ? '' : ` v${version}`} is registered; register it with POST /v1/definitions (or Conductor's POST /api/metadata/workflow)`,
+    );
   }
 
   /** The workflow of registered definition `name` (its highest version unless `version`), built and added. */

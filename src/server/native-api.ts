@@ -51,16 +51,8 @@ export function registerNativeRoutes(app: Hono): void {
     return c.json(list.map(({ name, version, registeredAt }) => ({ name, version, registeredAt })));
   });
   app.get('/v1/definitions/workflows/:name', async (c) => {
-    const { registry } = runtimeOf(c);
     const version = optionalVersion(c.req.query('version'));
-    const found = await registry.getWorkflow(c.req.param('name'), version);
-    if (!found) {
-      throw new RequestError(
-        'NOT_FOUND',
-        `no workflow definition '${c.req.param('name')}'${version === undefined ? '' : ` v${version}`} is registered`,
-      );
-    }
-    return c.json(found);
+    return c.json(await runtimeOf(c).definitions.registered(c.req.param('name'), version));
   });
   app.get('/v1/definitions/tasks', async (c) => c.json(await runtimeOf(c).registry.listTaskDefs()));
 

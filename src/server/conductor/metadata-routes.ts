@@ -34,16 +34,8 @@ export function registerMetadataRoutes(app: Hono): void {
     return c.json(list.map((registered) => registered.definition));
   });
   app.get('/metadata/workflow/:name', async (c) => {
-    const { registry } = runtimeOf(c);
     const version = optionalVersion(c.req.query('version'));
-    const found = await registry.getWorkflow(c.req.param('name'), version);
-    if (!found) {
-      throw new RequestError(
-        'NOT_FOUND',
-        `no workflow definition '${c.req.param('name')}'${version === undefined ? '' : ` version ${version}`}; register it with POST /api/metadata/workflow`,
-      );
-    }
-    return c.json(found.definition);
+    return c.json((await runtimeOf(c).definitions.registered(c.req.param('name'), version)).definition);
   });
 
   app.post('/metadata/taskdefs', async (c) => {

@@ -12,7 +12,7 @@
 import type { Context, Hono } from 'hono';
 import type { Static } from 'typebox';
 import { TaskNotHeldError } from '../../core/errors.js';
-import type { TaskOutcome } from '../../engine/task-queue.js';
+import { type ClaimedTask, claimedTask, type TaskOutcome } from '../../engine/task-queue.js';
 import { RequestError } from '../http-errors.js';
 import { runtimeOf } from '../namespaces.js';
 import { readBody, wholeNumberParam } from '../request.js';
@@ -52,10 +52,15 @@ export function registerTaskRoutes(app: Hono): void {
       waitMs,
       signal: c.req.raw.signal,
     });
-    return Promise.all(
-      tasks.map(async (task) => polledTaskJson(task, (await tutti.store.getRun(task.runId))?.workflow, seconds)),
-    );
+    return Promise.all(tasks.map((task) => conductorTask(c, task)));
   };
+  /** A claimed task in Conductor's shape, with its run's workflow name and its lease in seconds. */
+  const conductorTask = async (c: Context, task: ClaimedTask) =>
+    polledTaskJson(
+      task,
+      (await runtimeOf(c).tutti.store.getRun(task.runId))?.workflow,
+      await responseTimeout(c, task.name),
+    );
 
   app.get('/tasks/poll/batch/:type', async (c) => {
     const count = wholeNumberParam(c.req.query('count'), 'count', { fallback: 1, min: 1, max: 1000 });
@@ -104,19 +109,13 @@ export function registerTaskRoutes(app: Hono): void {
       leaseMs: (await responseTimeout(c, task.name)) * 1000,
       waitMs: 0,
     });
-    if (!next) return c.text('');
-    const seconds = await responseTimeout(c, next.name);
-    return c.json(polledTaskJson(next, (await tutti.store.getRun(next.runId))?.workflow, seconds));
+    return next ? c.json(await conductorTask(c, next)) : c.text('');
   });
   app.get('/tasks/:taskId', async (c) => {
     const { tutti } = runtimeOf(c);
     const task = await tutti.store.getTask(c.req.param('taskId'));
     if (!task) throw new RequestError('NOT_FOUND', `no task '${c.req.param('taskId')}' waits or runs`);
-    const json = polledTaskJson(
-      { ...task, idempotencyKey: `${task.runId}:${task.position}` },
-      (await tutti.store.getRun(task.runId))?.workflow,
-      await responseTimeout(c, task.name),
-    );
+    const json = await conductorTask(c, claimedTask(task));
     return c.json({ ...json, status: task.workerId === null ? 'SCHEDULED' : 'IN_PROGRESS' });
   });
 }

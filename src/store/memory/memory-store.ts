@@ -370,7 +370,8 @@ class MemoryStore implements Store {
       }
     }
     const run = slot.run;
-    if (t.status !== undefined && isFinished(t.status)) {
+    // Every run that finishes passes here: without remote tasks, look at none.
+    if (this.tasks.size > 0 && t.status !== undefined && isFinished(t.status)) {
       for (const task of [...this.tasks.values()]) if (task.runId === t.runId) this.dropTask(task.id);
     }
     if (t.status !== undefined) run.status = t.status;
