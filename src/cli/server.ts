@@ -14,6 +14,7 @@ import { consoleLogger } from '../core/logger.js';
 import { startServer } from '../server/server.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { DB_HELP, dbPath } from './common.js';
+import { loadEventContracts } from './events-module.js';
 import { loadWorkers } from './workers-module.js';
 
 interface ServerCommandOptions {
@@ -23,8 +24,13 @@ interface ServerCommandOptions {
   port: string;
   host: string;
   workers?: string;
+  events?: string;
+  strictEvents?: boolean;
   auth: boolean;
 }
+
+const EVENTS_HELP = 'a JavaScript module exporting the event contracts POST /v1/events validates data against';
+const STRICT_EVENTS_HELP = 'refuse events of a type with no contract in --events (default: accept them unchecked)';
 
 export function registerServerCommand(program: Command): void {
   program
@@ -35,6 +41,8 @@ export function registerServerCommand(program: Command): void {
     .option('--port <n>', 'the port (0: any free one)', '8080')
     .option('--host <address>', "the interface to listen on ('0.0.0.0' for all)", '127.0.0.1')
     .option('--workers <module>', 'a JavaScript module exporting in-process workers of SIMPLE tasks')
+    .option('--events <module>', EVENTS_HELP)
+    .option('--strict-events', STRICT_EVENTS_HELP)
     .option('--no-auth', "serve without tokens: every request is in the namespace 'default' (127.0.0.1 only)")
     .option('--db <file>', DB_HELP)
     .option('--store <url>', "where runs are kept: 'sqlite:<file>' (the same as --db <file>)")
@@ -46,6 +54,8 @@ export function registerServerCommand(program: Command): void {
     .description('a server for development: no tokens, on 127.0.0.1, on a throwaway database unless --db names one')
     .option('--port <n>', 'the port (0: any free one)', '8080')
     .option('--workers <module>', 'a JavaScript module exporting in-process workers of SIMPLE tasks')
+    .option('--events <module>', EVENTS_HELP)
+    .option('--strict-events', STRICT_EVENTS_HELP)
     .option('--db <file>', 'keep the data in this SQLite file (created when missing)')
     .action((options: Omit<ServerCommandOptions, 'host' | 'auth'>) =>
       serveUntilStopped({
@@ -85,6 +95,13 @@ async function serveUntilStopped(options: ServerCommandOptions & { db: string })
       `--no-auth: refused with --host ${options.host}; without tokens anyone who reaches the port has every namespace's data. Create tokens (tutti tokens create --namespace <ns>) or listen on 127.0.0.1`,
     );
   }
+  if (options.strictEvents && options.events === undefined) {
+    throw new ConfigError(
+      '--strict-events: give --events <module> too; without contracts every event POST /v1/events receives would be refused',
+    );
+  }
+  // Loaded first: a module that exports no contracts is refused before anything is opened.
+  const events = options.events === undefined ? undefined : await loadEventContracts(options.events);
   let workers: Awaited<ReturnType<typeof loadWorkers>> | undefined;
   if (options.workers !== undefined) {
     // The task definitions' limits bind in-process workers: read them before the server opens the file.
@@ -98,6 +115,8 @@ async function serveUntilStopped(options: ServerCommandOptions & { db: string })
     host: options.host,
     auth: options.auth,
     workers,
+    events,
+    strictEvents: options.strictEvents ?? false,
     logger: consoleLogger('info'),
   });
   const tokens = options.auth ? 'tokens required: tutti tokens create --namespace <ns>' : 'no tokens';

@@ -56,9 +56,17 @@ export class QueueLoop {
     this.claiming.abort(new DOMException('stop() was called before the worker connected', 'AbortError'));
   }
 
-  /** Waits up to `ms` for the tasks under way, then gives up the others (call stopClaiming first). */
+  /**
+   * Hands back the tasks whose steps have not started, waits up to `ms` for the steps under way,
+   * then gives them up (call stopClaiming first).
+   */
   async drain(ms: number): Promise<void> {
     await this.loop;
+    // No task arrives any more. Those waiting for a slot (a stream pushes up to the concurrency
+    // even while steps of an earlier stream still run) would start during the drain, or with
+    // drainMs past, sit out their leases: released, they go to other workers now.
+    const handedBack = [...this.runs.entries()].filter(([, run]) => run.handBack()).map(([id]) => id);
+    if (handedBack.length > 0) this.logger.info('handing back the tasks not started', { tasks: handedBack });
     const settled = () => Promise.all([...this.runs.values()].map((run) => run.done));
     const late = new AbortController();
     const timedOut = await Promise.race([
@@ -68,7 +76,7 @@ export class QueueLoop {
     late.abort();
     if (!timedOut) return;
     this.logger.warn('drain time is over: aborting the steps still running; their tasks go to other workers', {
-      tasks: [...this.runs.keys()],
+      tasks: [...this.runs.entries()].filter(([, run]) => !run.handedBack).map(([id]) => id),
     });
     for (const run of this.runs.values()) {
       run.abandon(

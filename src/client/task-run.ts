@@ -3,7 +3,8 @@
  * heartbeats, the step run with the task's input, the outcome reported. Every request about the
  * task, and the step's `ctx.signal`, share one abort: once the task is given up (its lease lost,
  * the worker stopping past its drain time), nothing more is sent about it and its result is
- * dropped; the server hands it to another worker when the lease runs out.
+ * dropped; the server hands it to another worker when the lease runs out. A task that waits for a
+ * slot when the worker stops is handed back instead (released): it goes to another worker at once.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe } from '../core/errors.js';
@@ -46,6 +47,8 @@ type Outcome = { ok: true; output: unknown } | { ok: false; error: RemoteFailure
 /** Tries of one report when the server does not answer; then the lease runs out and the task comes back. */
 const REPORT_TRIES = 3;
 const REPORT_BACKOFF: RetryPolicy = { ...DEFAULT_RETRY, initialIntervalMs: 200, maxIntervalMs: 2_000 };
+/** A stopping worker waits this long for the server to take a task back; then the lease will do. */
+const RELEASE_TIMEOUT_MS = 2_000;
 
 export class TaskRun {
   /** Settles (never rejects) once the task is reported or given up. */
@@ -54,6 +57,8 @@ export class TaskRun {
   private readonly logger: Logger;
   private heartbeat: NodeJS.Timeout | undefined;
   private finished = false;
+  private started = false;
+  private givenBack = false;
 
   constructor(
     private readonly task: WireTask,
@@ -73,14 +78,35 @@ export class TaskRun {
     if (!this.abort.signal.aborted) this.abort.abort(reason);
   }
 
+  /**
+   * The worker stops: if the step has not started (the task waits for a slot), it never will, and
+   * the task is released to the server (best effort) before `done` settles. False when the step
+   * is under way, or the task was given up already.
+   */
+  handBack(): boolean {
+    if (this.started || this.signal.aborted) return false;
+    this.givenBack = true;
+    this.abort.abort(
+      new DOMException('the worker stopped before the step started; the task is handed back', 'AbortError'),
+    );
+    return true;
+  }
+
+  /** True once the task was handed back unstarted. */
+  get handedBack(): boolean {
+    return this.givenBack;
+  }
+
   private get signal(): AbortSignal {
     return this.abort.signal;
   }
 
   private async run(): Promise<void> {
+    this.logger.debug('task received');
     this.scheduleHeartbeat();
     try {
-      const release = await this.env.acquire(this.signal);
+      const release = await this.slot();
+      if (!release) return await this.giveBack();
       try {
         const outcome = await this.execute();
         if (outcome && !this.signal.aborted) await this.report(outcome);
@@ -93,6 +119,42 @@ export class TaskRun {
     } finally {
       this.finished = true;
       clearTimeout(this.heartbeat);
+    }
+  }
+
+  /**
+   * Waits for a slot of the service and marks the step started; undefined when the task was
+   * handed back meanwhile (a slot taken at that moment is freed at once).
+   */
+  private async slot(): Promise<(() => void) | undefined> {
+    try {
+      const freeSlot = await this.env.acquire(this.signal);
+      if (!this.givenBack) {
+        this.started = true;
+        return freeSlot;
+      }
+      freeSlot();
+    } catch (error) {
+      if (!this.givenBack) throw error;
+    }
+    return undefined;
+  }
+
+  /**
+   * Hands the unstarted task back so that another worker may claim it now. Best effort: when the
+   * server cannot be told (no answer, or the lease is gone already) the lease runs out as before.
+   */
+  private async giveBack(): Promise<void> {
+    try {
+      await this.env.http.json({
+        method: 'POST',
+        path: `/v1/tasks/${encodeURIComponent(this.task.id)}/release`,
+        body: { workerId: this.env.workerId },
+        signal: AbortSignal.timeout(RELEASE_TIMEOUT_MS),
+      });
+      this.logger.debug('handed back unstarted: another worker may claim it now');
+    } catch (error) {
+      this.logger.debug('could not hand the task back; another worker gets it when its lease runs out', { error });
     }
   }
 

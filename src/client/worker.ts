@@ -35,8 +35,9 @@ export interface Worker {
    */
   start(): Promise<void>;
   /**
-   * Stops claiming, lets the steps under way finish and report (up to `drainMs`), then aborts
-   * the others (their results are dropped; their leases run out and other workers get them).
+   * Stops claiming, hands back the tasks claimed but not started (other workers get them at
+   * once), lets the steps under way finish and report (up to `drainMs`), then aborts the others
+   * (their results are dropped; their leases run out and other workers get them).
    */
   stop(options?: StopOptions): Promise<void>;
 }

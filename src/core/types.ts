@@ -92,6 +92,12 @@ export interface WorkflowContext {
   /** A v4-format UUID that replays identically. */
   uuid(): string;
   /**
+   * The journal position the run's next call takes. It is the same at the same point of every
+   * replay, so a workflow can order a change made from outside while the run was paused against
+   * its own progress: Conductor's skip task applies from the position the run was paused at.
+   */
+  position(): number;
+  /**
    * Publishes an event from the workflow, in the same transaction as the run's journal (the
    * outbox): exactly once, even across crashes and replays. Resolves with the event's id once
    * it is durable. The data is validated against the contract first.

@@ -92,6 +92,7 @@ export class LiveRun extends RunJournal {
       now: () => this.now(),
       random: () => this.random(),
       uuid: () => uuidFrom(this.random),
+      position: () => this.next,
       emit: (contract, data, options) => this.emit(contract, data, options),
       waitForEvent: (contract, options) => this.waitForEvent(contract, options),
       waitForSignal: (name, options) => this.waitForSignal(name, options),

@@ -5,7 +5,8 @@
  * from the run, the position and the attempt, and waits for its outcome. The worker side, `poll`
  * (a long-poll), `heartbeat` and `report`: a worker claims tasks under a lease, extends it while
  * it works, and reports the outcome, which the store keeps with the task. A worker that dies
- * lets its lease expire and the task goes to the next poll (redelivery).
+ * lets its lease expire and the task goes to the next poll (redelivery); a worker that stops
+ * hands back (`release`) the tasks it claimed but has not started, which go to the next poll at once.
  *
  * Nothing is lost or done twice across a crash of the engine's process: the outcome is durable
  * before the worker is told it was accepted, the task is removed by the same transition that
@@ -140,6 +141,12 @@ export class TaskQueue {
         request.leaseMs,
         this.clock(),
       );
+      if (tasks.length > 0 && request.signal?.aborted) {
+        // The client went away while they were claimed: nobody will receive them (a stopping worker
+        // that gave up its poll). Handed back, they need not wait out their leases.
+        await this.handBack(request.queue, request.workerId, tasks);
+        return [];
+      }
       const left = deadline - this.clock();
       if (tasks.length > 0 || left <= 0 || request.signal?.aborted || this.stopped) {
         return tasks.map(claimedTask);
@@ -166,6 +173,19 @@ export class TaskQueue {
       throw await this.notHeld(taskId, workerId);
     }
     this.settle(taskId, outcome);
+  }
+
+  /**
+   * Hands a claimed task back, unstarted (a worker that stops): its lease ends and the next poll
+   * of its queue, from any worker, claims it; waiting polls are woken as by an enqueue. Throws
+   * TaskNotHeldError when the worker does not hold the task.
+   */
+  async release(taskId: string, workerId: string): Promise<void> {
+    if (!(await this.store.releaseTask(taskId, workerId, this.clock()))) {
+      throw await this.notHeld(taskId, workerId);
+    }
+    const task = await this.store.getTask(taskId);
+    if (task) this.wake(task.queue);
   }
 
   /**
@@ -203,11 +223,18 @@ export class TaskQueue {
       return new TaskNotHeldError(
         taskId,
         task.workerId === null
-          ? `worker '${workerId}' has not claimed it`
+          ? `no worker holds it (worker '${workerId}' has not claimed it, or handed it back)`
           : `its lease expired and worker '${task.workerId}' holds it now`,
       );
     }
     return new TaskNotHeldError(taskId, `the lease of worker '${workerId}' expired; heartbeat more often`);
+  }
+
+  /** Best effort: a task that cannot be handed back is left to its lease. */
+  private async handBack(queue: string, workerId: string, tasks: readonly TaskRecord[]): Promise<void> {
+    const now = this.clock();
+    await Promise.all(tasks.map((task) => this.store.releaseTask(task.id, workerId, now).catch(() => false)));
+    this.wake(queue);
   }
 
   private wake(queue: string): void {

@@ -33,7 +33,7 @@ import {
   type RunOutcome,
 } from './live-run.js';
 import { Registry } from './registry.js';
-import { checkPausable, checkPaused, checkRestartable, retryPosition } from './run-control.js';
+import { checkPausable, checkPaused, restartPosition, retryPosition } from './run-control.js';
 import { outcomeValue, type RunHandle, type RunInfo, storedOutcome, toInfo } from './run-handles.js';
 import type { AnyService } from './service.js';
 import { signalEvent } from './signals.js';
@@ -127,8 +127,11 @@ export interface Tutti {
   resume(runId: string): Promise<void>;
   /** Runs a failed or cancelled run again from its last failed call (retrying a failed child run too). */
   retry<O = unknown>(runId: string): Promise<RunHandle<O>>;
-  /** Runs a finished run again from the start, with the same input or `input`. */
-  restart<O = unknown>(runId: string, options?: { input?: unknown }): Promise<RunHandle<O>>;
+  /**
+   * Runs a finished run again: from the start, with the same input or `input`; or from journal
+   * position `from`, replaying the calls before it (retrying a failed child run too).
+   */
+  restart<O = unknown>(runId: string, options?: { input?: unknown; from?: number }): Promise<RunHandle<O>>;
   /** Stops live runs where they are (they resume on next start), flushes and closes the store. */
   close(): Promise<void>;
 }
@@ -313,13 +316,14 @@ class Engine implements Tutti {
     return this.handle(runId);
   }
 
-  async restart<O>(runId: string, options: { input?: unknown } = {}): Promise<RunHandle<O>> {
+  async restart<O>(runId: string, options: { input?: unknown; from?: number } = {}): Promise<RunHandle<O>> {
     const state = await this.store.readRunState(runId);
     if (!state) throw new UnknownRunError(runId);
-    checkRestartable(state);
+    const from = restartPosition(state, options.from, options.input !== undefined);
     const input =
       options.input === undefined ? undefined : (encode(options.input, `the input of run '${runId}'`).json ?? null);
-    await this.store.reopenRun(runId, { from: 0, at: Date.now(), input });
+    await this.store.reopenRun(runId, { from, at: Date.now(), input });
+    this.retrying.add(runId);
     await this.resumeRun(runId);
     return this.handle(runId);
   }

@@ -18,6 +18,7 @@ import {
   Heartbeat,
   PollTasks,
   Redrive,
+  ReleaseTask,
   RestartRun,
   Signal,
   StartRun,
@@ -202,4 +203,8 @@ export const NATIVE_ROUTES: readonly ApiRoute[] = [
     body: CompleteTask,
   }),
   route('POST', '/v1/tasks/:id/fail', 'workers', 'Report a task failed', '`{ accepted: true }`', { body: FailTask }),
+  route('POST', '/v1/tasks/:id/release', 'workers', 'Hand back a task not started', 'no body', {
+    status: 204,
+    body: ReleaseTask,
+  }),
 ];

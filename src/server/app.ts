@@ -9,6 +9,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { EventContract } from '../contracts/event-contract.js';
 import type { Logger } from '../core/logger.js';
 import type { TokenStore } from '../store/tokens.js';
 import { requireToken } from './auth.js';
@@ -36,6 +37,10 @@ export interface ServerAppOptions {
   rateLimit?: { perSecond: number; burst: number };
   /** True once the server shuts down: new requests (on kept-alive connections) get a 503. */
   closing?: () => boolean;
+  /** Contracts `POST /v1/events` validates event data against, in every namespace. @default none */
+  events?: readonly EventContract<any>[];
+  /** Refuse events of a type with no contract in `events`. @default false */
+  strictEvents?: boolean;
 }
 
 export function serverApp(options: ServerAppOptions): Hono {
@@ -99,7 +104,7 @@ export function serverApp(options: ServerAppOptions): Hono {
   });
 
   registerNativeRoutes(app);
-  registerEventRoutes(app, { logger });
+  registerEventRoutes(app, { logger, contracts: options.events, strictEvents: options.strictEvents });
   registerWorkerRoutes(app);
   app.route('/api', conductorApi());
   return app;

@@ -18,12 +18,18 @@ import { type CloudEvent, rememberEncodedData } from '../bus/cloud-event.js';
 import { EVENT_TYPE } from '../contracts/event-contract.js';
 import type { EventRegistry } from '../contracts/event-registry.js';
 import { EventTooLargeError, EventValidationError } from '../core/errors.js';
+import { closestName } from '../core/suggest.js';
 import { RequestError } from './http-errors.js';
 import { parseJson } from './request.js';
 
 export interface IngressOptions {
   /** Data of a type registered here is validated against its contract; other types are not checked. */
   contracts?: EventRegistry;
+  /**
+   * When given, the only types accepted: an event of another type is refused, naming these. When
+   * absent, the bus is open: a type without a contract is accepted unchecked.
+   */
+  strictTypes?: readonly string[];
   /** Largest event data, in bytes of JSON. */
   maxEventBytes: number;
   clock: () => number;
@@ -39,6 +45,8 @@ interface Attributes {
   label(name: string): string;
   /** Header values are text: a number arrives as digits. */
   readonly text: boolean;
+  /** Where the data sits in the request body: '' in binary mode (the body is the data), `[2].data` in a batch. */
+  readonly dataPath: string;
 }
 
 /**
@@ -71,7 +79,12 @@ function structuredEvent(value: unknown, prefix: string, options: IngressOptions
     throw new RequestError('EVENT_INVALID', `${what}: must be a CloudEvent, a JSON object with "specversion": "1.0"`);
   }
   const object = value as Record<string, unknown>;
-  const attributes: Attributes = { get: (name) => object[name], label: (name) => `${prefix}${name}`, text: false };
+  const attributes: Attributes = {
+    get: (name) => object[name],
+    label: (name) => `${prefix}${name}`,
+    text: false,
+    dataPath: `${prefix}data`,
+  };
   if (object.data_base64 !== undefined) {
     throw new RequestError(
       'UNSUPPORTED_MEDIA_TYPE',
@@ -103,6 +116,7 @@ function binaryEvent(headers: Headers, mediaType: string, body: string, options:
     },
     label: (name) => (name === 'data' ? 'data (the request body)' : `ce-${name}`),
     text: true,
+    dataPath: '',
   };
   let data: unknown;
   if (body !== '') {
@@ -156,7 +170,7 @@ function envelope(attributes: Attributes, data: unknown, options: IngressOptions
   event.correlationid ??= id;
   const dataversion = dataVersion(attributes);
   if (dataversion !== undefined) event.dataversion = dataversion;
-  checkData(event, data, attributes, options.contracts);
+  checkData(event, data, attributes, options);
   if (data !== undefined) {
     const json = JSON.stringify(data);
     const bytes = Buffer.byteLength(json);
@@ -170,11 +184,15 @@ function envelope(attributes: Attributes, data: unknown, options: IngressOptions
 /**
  * Validates the data against its type's contract: the version in `dataversion`, else the latest
  * (then recorded as the event's dataversion, as a producer's publish does). A type with no contract
- * is accepted as it is: each subscriber still validates what it receives.
+ * is accepted as it is (each subscriber still validates what it receives), unless the types are
+ * strict.
  */
-function checkData(event: CloudEvent, data: unknown, attributes: Attributes, contracts?: EventRegistry): void {
-  const versions = contracts?.versions(event.type) ?? [];
-  if (versions.length === 0) return;
+function checkData(event: CloudEvent, data: unknown, attributes: Attributes, options: IngressOptions): void {
+  const versions = options.contracts?.versions(event.type) ?? [];
+  if (versions.length === 0) {
+    if (options.strictTypes !== undefined) throw unknownType(event.type, attributes, options.strictTypes);
+    return;
+  }
   const contract =
     event.dataversion === undefined ? versions.at(-1) : versions.find((c) => c.version === event.dataversion);
   if (contract === undefined) {
@@ -189,11 +207,39 @@ function checkData(event: CloudEvent, data: unknown, attributes: Attributes, con
     contract.validate(data);
   } catch (error) {
     if (error instanceof EventValidationError) {
-      throw new RequestError('EVENT_INVALID', `${attributes.label('data')}: ${error.message}`);
+      // The message as the engine words it; the issue names the field by its place in the body.
+      throw new RequestError('EVENT_INVALID', `${attributes.label('data')}: ${error.message}`, {
+        issues: [{ path: bodyPath(attributes.dataPath, error.path), message: problemOf(error) }],
+      });
     }
     throw error;
   }
   event.dataversion = contract.version;
+}
+
+/** A path in the data (`items[0].sku`) as a path in the request body (`[2].data.items[0].sku`). */
+function bodyPath(dataPath: string, path: string): string {
+  if (dataPath === '' || path === '') return dataPath + path;
+  return path.startsWith('[') ? `${dataPath}${path}` : `${dataPath}.${path}`;
+}
+
+/** What is wrong with the field and how to fix it: the validation message after the field's name. */
+function problemOf(error: EventValidationError): string {
+  const where = error.path === '' ? 'the event data' : `'${error.path}'`;
+  const lead = `event '${error.eventType}' v${error.version} is invalid: ${where} `;
+  return error.message.startsWith(lead) ? error.message.slice(lead.length) : error.message;
+}
+
+function unknownType(type: string, attributes: Attributes, known: readonly string[]): RequestError {
+  const sorted = [...known].sort();
+  const meant = closestName(type, sorted);
+  return invalid(
+    attributes,
+    'type',
+    `no contract for event type '${type}'${meant === undefined ? '' : ` (did you mean '${meant}'?)`}`,
+    'this server accepts only the types it has contracts for (strict events): ' +
+      (sorted.length === 0 ? 'it has none' : sorted.join(', ')),
+  );
 }
 
 function requiredText(attributes: Attributes, name: string, what: string): string {

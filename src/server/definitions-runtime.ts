@@ -6,7 +6,7 @@
  */
 import type { JsonObject, WorkflowDef } from '../conductor/model.js';
 import type { DefinitionRegistry, RegisteredDefinition } from '../conductor/registry.js';
-import type { TaskEvent } from '../conductor/run/interpreter.js';
+import type { ConductorWorkflowOptions } from '../conductor/run/interpreter.js';
 import { registeredWorkflows } from '../conductor/run/registered.js';
 import type { TaskWorkers } from '../conductor/run/workers.js';
 import type { WorkflowDefinition } from '../core/types.js';
@@ -22,7 +22,8 @@ export class DefinitionsRuntime {
   constructor(
     private readonly registry: DefinitionRegistry,
     private readonly workers: TaskWorkers,
-    private readonly onTask?: (event: TaskEvent) => void,
+    /** What every built workflow is told and asks: `onTask`, `skips`. */
+    private readonly hooks: Pick<ConductorWorkflowOptions, 'onTask' | 'skips'> = {},
   ) {}
 
   /** Where built workflows go once the engine runs: `tutti.addWorkflows`. */
@@ -78,7 +79,7 @@ export class DefinitionsRuntime {
     const result = await registeredWorkflows(
       this.registry,
       name,
-      { workers: this.workers, onTask: this.onTask },
+      { workers: this.workers, ...this.hooks },
       version,
       this.built,
     );

@@ -6,7 +6,9 @@
  */
 import type { Hono } from 'hono';
 import { deadLetterJson, eventJson, isoOrNull, withoutStacks } from '../bus/event-json.js';
-import type { EventRegistry } from '../contracts/event-registry.js';
+import type { EventContract } from '../contracts/event-contract.js';
+import { EventRegistry } from '../contracts/event-registry.js';
+import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Tutti } from '../engine/tutti.js';
 import type { DeadLetterQuery, EventRecord, SubscriptionRecord } from '../store/event-log.js';
@@ -21,11 +23,19 @@ export interface EventRoutesOptions {
   logger: Logger;
   /**
    * Contracts that ingress validates event data against: the version in `dataversion`, else the
-   * latest. Events of other types are accepted unchecked (subscribers validate what they receive).
-   * Given here because the Tutti interface does not expose the contracts it was created with.
+   * latest. Events of other types are accepted unchecked (subscribers validate what they receive)
+   * unless `strictEvents`. The same for every namespace. Given here because the Tutti interface
+   * does not expose the contracts it was created with; an array is registered here (two schemas
+   * under one version are a DuplicateNameError).
    * @default none
    */
-  contracts?: EventRegistry;
+  contracts?: EventRegistry | readonly EventContract<any>[];
+  /**
+   * Refuse an event whose type has no contract (400 naming the type and the known ones). Needs
+   * `contracts` as an array, whose types are the known ones (a registry cannot list its types).
+   * @default false
+   */
+  strictEvents?: boolean;
   /** Largest event data accepted by ingress, in bytes of JSON. @default 262144 (createTutti's default) */
   maxEventBytes?: number;
 }
@@ -42,7 +52,7 @@ const COUNT_CAP = 100;
 export function registerEventRoutes(app: Hono, options: EventRoutesOptions): void {
   const { logger } = options;
   const ingress: IngressOptions = {
-    contracts: options.contracts,
+    ...ingressContracts(options),
     maxEventBytes: options.maxEventBytes ?? 262_144,
     clock: Date.now,
   };
@@ -116,6 +126,22 @@ export function registerEventRoutes(app: Hono, options: EventRoutesOptions): voi
     }
     return c.json(events.map(eventJson));
   });
+}
+
+/** The registry ingress validates against, and the types it accepts when they are strict. */
+function ingressContracts(options: EventRoutesOptions): Pick<IngressOptions, 'contracts' | 'strictTypes'> {
+  const given = options.contracts ?? [];
+  if (given instanceof EventRegistry) {
+    if (options.strictEvents) {
+      throw new ConfigError(
+        'strictEvents: give contracts as an array of event contracts (a registry cannot list the types to accept)',
+      );
+    }
+    return { contracts: given };
+  }
+  const contracts = new EventRegistry();
+  for (const contract of given) contracts.register(contract);
+  return { contracts, strictTypes: options.strictEvents ? [...new Set(given.map((c) => c.type))] : undefined };
 }
 
 /**

@@ -9,12 +9,14 @@
 import type { Context } from 'hono';
 import { createDefinitionRegistry, type DefinitionRegistry } from '../conductor/registry.js';
 import type { TaskWorkers } from '../conductor/run/workers.js';
+import type { EventContract } from '../contracts/event-contract.js';
 import { childLogger, type Logger } from '../core/logger.js';
 import type { WorkflowDefinition } from '../core/types.js';
 import type { AnyService } from '../engine/service.js';
 import { createTutti, type Tutti } from '../engine/tutti.js';
 import type { Store } from '../store/store.js';
 import { EventHandlers } from './conductor/event-handlers.js';
+import { SkipRequests } from './conductor/skip-requests.js';
 import { ConductorTaskLog } from './conductor/task-log.js';
 import { DefinitionsRuntime } from './definitions-runtime.js';
 
@@ -29,6 +31,8 @@ export interface NamespaceRuntime {
   readonly definitions: DefinitionsRuntime;
   readonly taskLog: ConductorTaskLog;
   readonly eventHandlers: EventHandlers;
+  /** Conductor's skip task, for the namespace's runs. */
+  readonly skips: SkipRequests;
 }
 
 declare module 'hono' {
@@ -49,6 +53,8 @@ export interface NamespacesOptions {
   /** Code-defined workflows and the services they call (e.g. remote services), in every namespace. */
   workflows: readonly WorkflowDefinition<any, any>[];
   services: readonly AnyService[];
+  /** Event contracts (`startServer({ events })`): each namespace's engine registers them, so its workflows' emits are checked too. */
+  events: readonly EventContract<any>[];
   logger: Logger;
 }
 
@@ -90,13 +96,15 @@ export class Namespaces {
     const store = this.options.storeFor(name);
     const registry = createDefinitionRegistry(store);
     const taskLog = new ConductorTaskLog();
-    const definitions = new DefinitionsRuntime(registry, workers, taskLog.record);
+    const skips = new SkipRequests(store, taskLog);
+    const definitions = new DefinitionsRuntime(registry, workers, { onTask: taskLog.record, skips: skips.lookup });
     // Built before the engine starts, so that it resumes each run with the version it started with.
     const inFlight = await definitions.inFlight(store);
     const tutti = await createTutti({
       store,
       services: [...workers.services, ...this.options.services],
       workflows: [...this.options.workflows, ...inFlight],
+      events: this.options.events,
       logger: childLogger(logger, { namespace: name }),
     });
     definitions.attach((workflows) => tutti.addWorkflows(workflows));
@@ -113,6 +121,6 @@ export class Namespaces {
       await tutti.close();
       throw error;
     }
-    return { name, tutti, registry, definitions, taskLog, eventHandlers };
+    return { name, tutti, registry, definitions, taskLog, eventHandlers, skips };
   }
 }

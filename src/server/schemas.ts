@@ -49,9 +49,20 @@ export const CancelRun = requestBody(
 /** pause, resume, retry: nothing to say but the run, in the path. */
 export const ControlRun = requestBody('ControlRun', closed({}), { optional: true });
 
-export const RestartRun = requestBody('RestartRun', closed({ input: Type.Optional(objectField('the new input')) }), {
-  optional: true,
-});
+export const RestartRun = requestBody(
+  'RestartRun',
+  closed({
+    input: Type.Optional(objectField('the new input (only with a restart from the start)')),
+    from: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description:
+          'the journal position to restart from (see `?steps=true`); the calls before it are replayed. @default 0',
+      }),
+    ),
+  }),
+  { optional: true },
+);
 
 export const Signal = requestBody(
   'Signal',
@@ -163,6 +174,8 @@ export const PollTasks = requestBody(
 );
 
 export const Heartbeat = requestBody('Heartbeat', closed({ workerId, leaseMs }));
+
+export const ReleaseTask = requestBody('ReleaseTask', closed({ workerId }));
 
 export const CompleteTask = requestBody(
   'CompleteTask',

@@ -14,6 +14,7 @@ import { serve } from '@hono/node-server';
 import { createDefinitionRegistry } from '../conductor/registry.js';
 import { registeredTaskDefs } from '../conductor/run/registered.js';
 import { defineTaskWorkers, type TaskWorkers } from '../conductor/run/workers.js';
+import type { EventContract } from '../contracts/event-contract.js';
 import { ConfigError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/logger.js';
 import type { WorkflowDefinition } from '../core/types.js';
@@ -54,6 +55,18 @@ export interface ServerOptions {
   /** Code-defined workflows, in every namespace, and the services they call (e.g. `remoteService(…)`). @default none */
   workflows?: readonly WorkflowDefinition<any, any>[];
   services?: readonly AnyService[];
+  /**
+   * Contracts of the events `POST /v1/events` accepts, the same in every namespace: an event of
+   * one of these types is refused (400 naming the field) unless its data matches the version its
+   * `dataversion` names, or the latest when it names none. Several versions of a type are fine.
+   * @default none: events of every type are accepted unchecked
+   */
+  events?: readonly EventContract<any>[];
+  /**
+   * Refuse events of a type `events` has no contract for (400 naming the known types), instead of
+   * accepting them unchecked. @default false: the bus is open, subscribers validate what they read
+   */
+  strictEvents?: boolean;
   /** Largest request body, in bytes. @default 1048576 */
   maxBodyBytes?: number;
   /** @default silentLogger */
@@ -102,6 +115,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TuttiSer
     workers,
     workflows: options.workflows ?? [],
     services: options.services ?? [],
+    events: options.events ?? [],
     logger,
   });
   const auth = options.auth ?? true;
@@ -126,6 +140,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TuttiSer
       logger,
       maxBodyBytes: options.maxBodyBytes,
       rateLimit: options.rateLimit,
+      events: options.events,
+      strictEvents: options.strictEvents,
     });
   } catch (error) {
     await closeAll();

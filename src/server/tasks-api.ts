@@ -3,7 +3,8 @@
  * tasks of a queue (a remote service's name) by long-poll, or keeps a Server-Sent Events stream
  * open and is pushed tasks as they are enqueued (no poll interval to wait out); it heartbeats
  * while it works and reports the output or the error. Every claimed task is leased: a worker
- * that dies lets its lease run out and the task goes to another.
+ * that dies lets its lease run out and the task goes to another; one that stops hands back the
+ * tasks it has not started (release), and they go to another at once.
  */
 import type { Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
@@ -12,7 +13,16 @@ import type { Tutti } from '../engine/tutti.js';
 import { RequestError } from './http-errors.js';
 import { runtimeOf } from './namespaces.js';
 import { readBody, wholeNumberParam } from './request.js';
-import { CompleteTask, FailTask, Heartbeat, PollTasks, TASK_LEASE_MS, TASK_MAX, TASK_WAIT_MS } from './schemas.js';
+import {
+  CompleteTask,
+  FailTask,
+  Heartbeat,
+  PollTasks,
+  ReleaseTask,
+  TASK_LEASE_MS,
+  TASK_MAX,
+  TASK_WAIT_MS,
+} from './schemas.js';
 
 /** Lease of a claimed task unless the worker asks for another. @default 30000 */
 export const DEFAULT_LEASE_MS = TASK_LEASE_MS.fallback;
@@ -36,10 +46,13 @@ export function taskJson(task: ClaimedTask) {
 }
 
 export function registerWorkerRoutes(app: Hono): void {
-  /** Open streams by namespace and worker id: a report from that worker may free a slot of one. */
+  /**
+   * Open streams by namespace and worker id: a report or a release from that worker may free a
+   * slot of one.
+   */
   const streams = new Map<string, Set<(taskId: string) => void>>();
   const streamKey = (c: Context, workerId: string) => `${runtimeOf(c).name}/${workerId}`;
-  const reported = (c: Context, workerId: string) => {
+  const letGo = (c: Context, workerId: string) => {
     for (const done of streams.get(streamKey(c, workerId)) ?? []) done(c.req.param('id') as string);
   };
 
@@ -68,7 +81,8 @@ export function registerWorkerRoutes(app: Hono): void {
       stream.onAbort(() => aborted.abort());
       const held = new Set<string>();
       let wake: () => void = () => {};
-      // A report frees its slot at once; a lease that ran out is found by a sweep once a second.
+      // A report or a release frees its slot at once; a lease that ran out is found by a sweep
+      // once a second.
       const waker = (taskId: string) => {
         if (held.delete(taskId)) wake();
       };
@@ -131,15 +145,22 @@ export function registerWorkerRoutes(app: Hono): void {
     const { tutti } = runtimeOf(c);
     const { workerId, output } = await readBody(c, CompleteTask);
     await tutti.tasks.report(c.req.param('id'), workerId, { ok: true, value: output ?? null });
-    reported(c, workerId);
+    letGo(c, workerId);
     return c.json({ accepted: true });
   });
   app.post('/v1/tasks/:id/fail', async (c) => {
     const { tutti } = runtimeOf(c);
     const { workerId, error } = await readBody(c, FailTask);
     await tutti.tasks.report(c.req.param('id'), workerId, { ok: false, error });
-    reported(c, workerId);
+    letGo(c, workerId);
     return c.json({ accepted: true });
+  });
+  app.post('/v1/tasks/:id/release', async (c) => {
+    const { tutti } = runtimeOf(c);
+    const { workerId } = await readBody(c, ReleaseTask);
+    await tutti.tasks.release(c.req.param('id'), workerId);
+    letGo(c, workerId);
+    return c.body(null, 204);
   });
 }
 

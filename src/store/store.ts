@@ -235,6 +235,13 @@ export interface Store extends EventLog, DefinitionStore, TokenStore {
    * must then be dropped. The task stays until a transition drops it.
    */
   completeTask(taskId: string, workerId: string, outcome: string): Promise<boolean>;
+  /**
+   * Hands a claimed task back (a stopping worker that has not started it): its lease ends at
+   * `now` and it is unleased again, so that any worker (this one too) may claim it at once; its
+   * id and attempt stay, as for a lease that ran out. False when the worker does not hold it at
+   * `now`: its lease ran out, another worker claimed it, an outcome is recorded, or it is gone.
+   */
+  releaseTask(taskId: string, workerId: string, now: number): Promise<boolean>;
   getTask(taskId: string): Promise<TaskRecord | undefined>;
   /** Removes a task whatever its state (an abandoned attempt); false when there was none. */
   cancelTask(taskId: string): Promise<boolean>;

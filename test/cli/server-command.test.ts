@@ -3,40 +3,15 @@
  * one asks for one, and options that name what is not available yet are refused with one line.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { after, test } from 'node:test';
+import { serving } from '../helpers/cli-process.js';
 import { tempDbPath } from '../helpers/temp-db.js';
 
 const db = tempDbPath('tutti-server-command-');
 after(() => db.remove());
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
-
-async function serving(args: string[], check: (url: string) => Promise<void>): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no listening line: ${stdout}`)), 20_000);
-      child.stdout.on('data', () => {
-        const found = /listening on (http:\/\/\S+)/.exec(stdout);
-        if (found) {
-          clearTimeout(timer);
-          resolve(found[1] as string);
-        }
-      });
-    });
-    await check(url);
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-  }
-}
 
 test('tutti dev serves without tokens; tutti server asks for one', { timeout: 60_000 }, async () => {
   await serving(['dev', '--port', '0'], async (url) => {

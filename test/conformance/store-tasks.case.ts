@@ -1,5 +1,6 @@
 /**
- * The task cases of the store conformance suite (see store.case.ts): claims, leases, completion.
+ * The task cases of the store conformance suite (see store.case.ts): claims, leases, completion,
+ * release.
  * Times are explicit (`now`), so leases expire without waiting.
  */
 import assert from 'node:assert/strict';
@@ -97,6 +98,70 @@ export function taskCases(currentStore: () => Store): void {
         outcome: OK,
       });
       assert.equal(await store.getTask('task-unknown'), undefined);
+    });
+
+    it('releases a held task: another worker claims it at once, in its place, with its id and attempt', async () => {
+      await enqueue(newTask('task-1', { attempt: 2 }), newTask('task-2'));
+      await store.claimTasks('payments', 'worker-a', 1, 10_000, 0);
+      assert.equal(await store.releaseTask('task-1', 'worker-a', 100), true);
+      assert.deepEqual(await store.getTask('task-1'), {
+        ...newTask('task-1', { attempt: 2 }),
+        workerId: null,
+        leaseExpiresAt: null,
+        outcome: null,
+      });
+      assert.deepEqual(await store.claimTasks('payments', 'worker-b', 1, 10_000, 100), [
+        { ...newTask('task-1', { attempt: 2 }), workerId: 'worker-b', leaseExpiresAt: 10_100, outcome: null },
+      ]);
+    });
+
+    it('refuses a release from a worker that does not hold the task, and changes nothing', async () => {
+      await enqueue(newTask('task-1'));
+      assert.equal(await store.releaseTask('task-1', 'worker-a', 0), false); // not claimed yet
+      await store.claimTasks('payments', 'worker-a', 1, 1_000, 0);
+      const held = await store.getTask('task-1');
+      assert.equal(await store.releaseTask('task-1', 'worker-b', 10), false);
+      assert.equal(await store.releaseTask('task-1', 'worker-a', 1_000), false); // its lease ran out
+      assert.deepEqual(await store.getTask('task-1'), held);
+      await store.claimTasks('payments', 'worker-b', 1, 1_000, 1_000);
+      assert.equal(await store.releaseTask('task-1', 'worker-a', 1_001), false); // another holds it now
+      assert.equal((await store.getTask('task-1'))?.workerId, 'worker-b');
+      assert.deepEqual(await store.claimTasks('payments', 'worker-c', 1, 1_000, 1_001), []);
+      assert.equal(await store.releaseTask('task-unknown', 'worker-a', 0), false);
+    });
+
+    it('refuses a release once an outcome is recorded, or the task is gone, and a second release', async () => {
+      await enqueue(newTask('task-1'), newTask('task-2'), newTask('task-3'));
+      await store.claimTasks('payments', 'worker-a', 3, 1_000, 0);
+      assert.equal(await store.completeTask('task-1', 'worker-a', OK), true);
+      assert.equal(await store.releaseTask('task-1', 'worker-a', 10), false);
+      assert.deepEqual(await store.getTask('task-1'), {
+        ...newTask('task-1'),
+        workerId: 'worker-a',
+        leaseExpiresAt: null,
+        outcome: OK,
+      });
+      assert.equal(await store.cancelTask('task-2'), true);
+      assert.equal(await store.releaseTask('task-2', 'worker-a', 10), false);
+      assert.equal(await store.releaseTask('task-3', 'worker-a', 10), true);
+      assert.equal(await store.releaseTask('task-3', 'worker-a', 10), false);
+      assert.deepEqual(taskIds(await store.claimTasks('payments', 'worker-b', 10, 1_000, 10)), ['task-3']);
+    });
+
+    it("ignores the releasing worker's late heartbeat and late report: the task stays free for others", async () => {
+      await enqueue(newTask('task-1'));
+      await store.claimTasks('payments', 'worker-a', 1, 10_000, 0);
+      assert.equal(await store.releaseTask('task-1', 'worker-a', 100), true);
+      assert.equal(await store.extendTaskLease('task-1', 'worker-a', 10_000, 100), false);
+      assert.equal(await store.extendTaskLease('task-1', 'worker-a', 10_000, 50), false); // even stamped before the release
+      assert.equal(await store.completeTask('task-1', 'worker-a', OK), false);
+      assert.deepEqual(await store.getTask('task-1'), {
+        ...newTask('task-1'),
+        workerId: null,
+        leaseExpiresAt: null,
+        outcome: null,
+      });
+      assert.deepEqual(taskIds(await store.claimTasks('payments', 'worker-b', 1, 1_000, 101)), ['task-1']);
     });
 
     it('leaves a task enqueued again under its id as it is: its lease and its outcome', async () => {

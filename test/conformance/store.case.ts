@@ -413,6 +413,7 @@ export function storeConformance(name: string, open: () => Promise<OpenedStore>)
         await assert.rejects(store.claimTasks('payments', 'worker-a', 1, 1_000, 0), closed);
         await assert.rejects(store.extendTaskLease('task-1', 'worker-a', 1_000, 0), closed);
         await assert.rejects(store.completeTask('task-1', 'worker-a', '{}'), closed);
+        await assert.rejects(store.releaseTask('task-1', 'worker-a', 0), closed);
       });
     });
   });

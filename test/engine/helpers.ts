@@ -113,6 +113,9 @@ export class DelegatingStore implements Store {
   completeTask(taskId: string, workerId: string, outcome: string) {
     return this.inner.completeTask(taskId, workerId, outcome);
   }
+  releaseTask(taskId: string, workerId: string, now: number) {
+    return this.inner.releaseTask(taskId, workerId, now);
+  }
   reopenRun(runId: string, reopen: Parameters<Store['reopenRun']>[1]) {
     return this.inner.reopenRun(runId, reopen);
   }

@@ -5,25 +5,30 @@ import { createTutti, defineService, defineWorkflow, NonRetryableError, RunState
 import { createMemoryStore } from '../../src/store/memory/index.js';
 import { deferred, PersistentStore, rejection, waitForStatus } from './helpers.js';
 
+/** An order: reserve n, then charge n × 2, each call noted in `calls`; the charge fails while `broken()`. */
+function shopOrder(calls: string[], broken: () => boolean) {
+  const shop = defineService('shop', {
+    reserve: async (n: number) => {
+      calls.push('reserve');
+      return n;
+    },
+    charge: async (n: number) => {
+      calls.push('charge');
+      if (broken()) throw new NonRetryableError('card gateway down');
+      return n * 2;
+    },
+  });
+  const order = defineWorkflow('order', async (ctx, n: number) =>
+    ctx.step(shop.charge, await ctx.step(shop.reserve, n)),
+  );
+  return { shop, order };
+}
+
 describe('run control', () => {
   it('retries a failed run from its failed step: what completed before is not run again', async () => {
     const calls: string[] = [];
     let broken = true;
-    const shop = defineService('shop', {
-      reserve: async (n: number) => {
-        calls.push('reserve');
-        return n;
-      },
-      charge: async (n: number) => {
-        calls.push('charge');
-        if (broken) throw new NonRetryableError('card gateway down');
-        return n * 2;
-      },
-    });
-    const order = defineWorkflow('order', async (ctx, n: number) => {
-      const reserved = await ctx.step(shop.reserve, n);
-      return ctx.step(shop.charge, reserved);
-    });
+    const { shop, order } = shopOrder(calls, () => broken);
     const tutti = await createTutti({ store: createMemoryStore(), services: [shop], workflows: [order] });
     try {
       const run = await tutti.start(order, 21, { id: 'o-1' });
@@ -72,6 +77,27 @@ describe('run control', () => {
       assert.equal(await (await tutti.start(flow, 10, { id: 'f-1' })).result(), 11);
       assert.equal(await (await tutti.restart<number>('f-1', { input: 100 })).result(), 102);
       assert.equal((await tutti.getRun('f-1'))?.input, 100);
+    } finally {
+      await tutti.close();
+    }
+  });
+
+  it('restarts a finished run from a journal position: the calls before it replay, the ones from it run again', async () => {
+    const calls: string[] = [];
+    const { shop, order } = shopOrder(calls, () => false);
+    const tutti = await createTutti({ store: createMemoryStore(), services: [shop], workflows: [order] });
+    try {
+      assert.equal(await (await tutti.start(order, 5, { id: 'r-1' })).result(), 10);
+      assert.equal(await (await tutti.restart<number>('r-1', { from: 1 })).result(), 10);
+      assert.deepEqual(calls, ['reserve', 'charge', 'charge']);
+      const beyond = await rejection(tutti.restart('r-1', { from: 3 }));
+      assert.ok(beyond instanceof RunStateError);
+      assert.match(beyond.message, /a restart can start from 0 to 2, not 3/);
+      assert.match(
+        (await rejection(tutti.restart('r-1', { from: 1, input: 7 }))).message,
+        /a new input goes only with a restart from the start/,
+      );
+      assert.match((await rejection(tutti.restart('r-1', { from: -1 }))).message, /from must be a journal position/);
     } finally {
       await tutti.close();
     }

@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Conductor expressions are `${…}` in plain strings
 /**
  * Conductor's run control through its own SDK against `tutti server`: retry a failed workflow
- * from its failed task, restart a completed one, rerun with a new input, pause and resume.
+ * from its failed task, restart a completed one, rerun with a new input or from a task, pause and resume.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -94,6 +94,37 @@ describe("Conductor's run control through its SDK", () => {
     const rerun = await executor.reRun(id, { workflowInput: { n: 50 } });
     assert.equal(String(rerun), id);
     assert.deepEqual((await settled(id, 'COMPLETED')).output, { result: 100 });
+  });
+
+  it('reruns a workflow from one of its tasks (a taskId of getWorkflow): the tasks before it are not run again', async () => {
+    const id = String(await executor.startWorkflow({ name: 'two_steps', input: { n: 3 } }));
+    await settled(id, 'COMPLETED');
+    const done = (await executor.getWorkflow(id, true)) as Workflow;
+    const flaky = done.tasks?.find((task) => task.referenceTaskName === 'flaky');
+    assert.ok(flaky?.taskId, 'the task list gives the task id');
+    const before = { ...calls };
+    assert.equal(String(await executor.reRun(id, { reRunFromTaskId: flaky.taskId })), id);
+    assert.deepEqual((await settled(id, 'COMPLETED')).output, { result: 6 });
+    assert.deepEqual(calls, { prepare: before.prepare, flaky: before.flaky + 1 });
+
+    const rerun = (body: unknown) =>
+      fetch(`${server.url}/api/workflow/${id}/rerun`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const foreign = await rerun({ reRunFromTaskId: 'another-workflow:0:prepare' });
+    assert.equal(foreign.status, 400);
+    assert.match(
+      ((await foreign.json()) as { message: string }).message,
+      /reRunFromTaskId: .* is not a task of workflow/,
+    );
+    const withInput = await rerun({ reRunFromTaskId: flaky.taskId, workflowInput: { n: 9 } });
+    assert.equal(withInput.status, 400);
+    assert.match(((await withInput.json()) as { message: string }).message, /^workflowInput: /);
+    const beyond = await rerun({ reRunFromTaskId: `${id}:99:flaky` });
+    assert.equal(beyond.status, 409);
+    assert.match(((await beyond.json()) as { message: string }).message, /a restart can start from 0 to 2, not 99/);
   });
 
   it('pauses a workflow (a worker may still finish its task) and resumes it', async () => {

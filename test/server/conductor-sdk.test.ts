@@ -186,5 +186,59 @@ describe("Conductor's JavaScript SDK against tutti server", () => {
       ((await badResult.json()) as { message: string }).message,
       /^status: "DONE" is not one of IN_PROGRESS, COMPLETED, FAILED, FAILED_WITH_TERMINAL_ERROR$/,
     );
+
+    // An idempotency key starts a workflow once.
+    const startOnce = (strategy?: string) =>
+      fetch(`${server.url}/api/workflow`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: 'notify_all',
+          input: { to: 'ops' },
+          idempotencyKey: 'order-77',
+          idempotencyStrategy: strategy,
+        }),
+      });
+    const first = await startOnce();
+    assert.equal(first.status, 200);
+    const firstId = await first.text();
+    const again = await startOnce('FAIL');
+    assert.equal(again.status, 409);
+    assert.match(
+      ((await again.json()) as { message: string }).message,
+      new RegExp(`^idempotencyKey: workflow '${firstId}' was already started with key 'order-77'`),
+    );
+    const existing = await startOnce('RETURN_EXISTING');
+    assert.equal(existing.status, 200);
+    assert.equal(await existing.text(), firstId);
+    const onRunning = await startOnce('FAIL_ON_RUNNING');
+    assert.equal(onRunning.status, 400);
+    assert.match(
+      ((await onRunning.json()) as { message: string }).message,
+      /^idempotencyStrategy: FAIL_ON_RUNNING is not supported/,
+    );
+
+    // A payload in external storage is refused, not run on nothing.
+    const external = await fetch(`${server.url}/api/workflow`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'encode_and_deploy', externalInputPayloadStoragePath: 'workflow/input/1.json' }),
+    });
+    assert.equal(external.status, 400);
+    assert.match(
+      ((await external.json()) as { message: string }).message,
+      /^externalInputPayloadStoragePath: external payload storage is not supported; send the input inline/,
+    );
+    const externalOutput = await fetch(`${server.url}/api/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        taskId: 'x',
+        status: 'COMPLETED',
+        externalOutputPayloadStoragePath: 'task/output/1.json',
+      }),
+    });
+    assert.equal(externalOutput.status, 400);
+    assert.match(((await externalOutput.json()) as { message: string }).message, /^externalOutputPayloadStoragePath: /);
   });
 });

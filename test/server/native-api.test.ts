@@ -1,9 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Conductor expressions are `${…}` in plain strings
 /** `tutti server`'s native API over real HTTP: definitions, runs, signals, errors, restarts. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, test } from 'node:test';
 import { startServer, type TuttiServer } from '../../src/server/server.js';
+import { startServing } from '../helpers/cli-process.js';
 import { tempDbPath } from '../helpers/temp-db.js';
 
 const db = tempDbPath('tutti-server-');
@@ -172,31 +172,11 @@ test('client mistakes get a 4xx naming the field, never a 5xx or a stack', async
 });
 
 test('`tutti server` listens, answers, and shuts down gracefully on SIGTERM', async () => {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'server', '--port', '0', '--db', db.path],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stdout = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line: ${stdout}`)), 20_000);
-    child.stdout.on('data', () => {
-      const found = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (found) {
-        clearTimeout(timer);
-        resolve(found[1] as string);
-      }
-    });
-  });
+  const { child, url, stdout } = await startServing(['server', '--port', '0', '--db', db.path]);
   const health = await fetch(`${url}/v1/health`);
   assert.equal(health.status, 200);
   child.kill('SIGTERM');
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   assert.equal(code, 0);
-  assert.match(stdout, /SIGTERM: finishing requests under way, then closing\nclosed\n/);
+  assert.match(stdout(), /SIGTERM: finishing requests under way, then closing\nclosed\n/);
 });

@@ -57,6 +57,7 @@ async function appRoutes(): Promise<string[]> {
       workers,
       workflows: [],
       services: [],
+      events: [],
       logger: silentLogger,
     }),
     tokens: store,

@@ -26,6 +26,7 @@ import type { ConductorWorkflowOptions } from './interpreter.js';
 import { RunDeadline } from './run-deadline.js';
 import { scriptTask } from './system-tasks.js';
 import { stepOptions } from './task-policy.js';
+import { PendingSkips } from './task-skips.js';
 import { waitDeadline } from './wait-time.js';
 
 /** A TERMINATE task ended the run with this output. */
@@ -48,10 +49,12 @@ export class Execution {
   private readonly dynamicJoins = new Map<string, string[]>();
   private readonly taskDefs: Readonly<Record<string, TaskDef>>;
   /** When each task began, in this process (for onTask). */
-  private readonly started = new Map<string, number>();
+  private readonly started = new Map<string, { at: number; position: number }>();
   private deadline!: RunDeadline;
   /** Why the run is ending: parallel branches still going start no further task (see execute). */
   private ending: unknown;
+  /** Skips of tasks not reached yet (task-skips.ts); undefined when the run has none. */
+  private skips: PendingSkips | undefined;
 
   constructor(
     private readonly def: WorkflowDef,
@@ -68,6 +71,8 @@ export class Execution {
 
   async run(): Promise<JsonObject> {
     try {
+      const skips = this.options.skips?.(this.ctx.runId);
+      this.skips = PendingSkips.of(skips instanceof Promise ? await skips : skips);
       this.deadline = RunDeadline.start(this.def, this.ctx);
       await this.sequence(this.def.tasks);
     } catch (error) {
@@ -127,6 +132,7 @@ export class Execution {
   }
 
   private record(task: WorkflowTask, input: JsonObject, output: JsonObject, state: Partial<TaskState> = {}): void {
+    const started = this.options.onTask && this.started.get(task.taskReferenceName);
     this.options.onTask?.({
       runId: this.ctx.runId,
       workflow: this.def.name,
@@ -136,7 +142,8 @@ export class Execution {
       status: state.status ?? 'COMPLETED',
       output,
       reasonForIncompletion: state.reasonForIncompletion,
-      durationMs: Date.now() - (this.started.get(task.taskReferenceName) ?? Date.now()),
+      durationMs: Date.now() - (started?.at ?? Date.now()),
+      position: started?.position ?? this.ctx.position(),
     });
     this.tasks[task.taskReferenceName] = {
       status: 'COMPLETED',
@@ -151,11 +158,15 @@ export class Execution {
 
   /** Runs one task; `previous` is the task before it in its list (a JOIN needs its fork). */
   private async execute(task: WorkflowTask, previous?: WorkflowTask, given?: JsonObject): Promise<void> {
-    // Only for onTask's durations: no decision depends on it.
     // A TERMINATE or a failure in one branch of a fork ends the run: the other branches stop at
     // their next task (a call already under way finishes; the engine waits for it).
     if (this.ending !== undefined) throw this.ending;
-    if (this.options.onTask) this.started.set(task.taskReferenceName, Date.now());
+    // Only for onTask (durations, and where a rerun from the task starts): no decision depends on it.
+    if (this.options.onTask) {
+      this.started.set(task.taskReferenceName, { at: Date.now(), position: this.ctx.position() });
+    }
+    const skip = this.skips?.take(task.taskReferenceName, this.ctx.position());
+    if (skip) return this.record(task, skip.taskInput, skip.taskOutput, { status: 'SKIPPED' });
     const left = this.deadline.check(`before task '${task.taskReferenceName}'`);
     const taskDef = task.taskDefinition ?? this.taskDefs[task.name];
     const input = { ...this.evaluate(task.inputParameters ?? {}, taskDef), ...given };

@@ -19,6 +19,7 @@ import { walkTasks } from '../walk.js';
 import { sinkEventType } from './event-task.js';
 import { Execution } from './execution.js';
 import { stepOptions } from './task-policy.js';
+import type { TaskSkipLookup } from './task-skips.js';
 import type { TaskWorkers } from './workers.js';
 
 export interface ConductorWorkflowOptions {
@@ -34,9 +35,11 @@ export interface ConductorWorkflowOptions {
    * @default none
    */
   onTask?: (event: TaskEvent) => void;
+  /** The skips operators made of tasks of a run (Conductor's skip task; see task-skips.ts). @default none */
+  skips?: TaskSkipLookup;
 }
 
-/** A task of a run ended (`status` COMPLETED, COMPLETED_WITH_ERRORS, FAILED) or a loop iteration began (IN_PROGRESS). */
+/** A task of a run ended (`status` COMPLETED, COMPLETED_WITH_ERRORS, FAILED, SKIPPED) or a loop iteration began (IN_PROGRESS). */
 export interface TaskEvent {
   runId: string;
   workflow: string;
@@ -49,6 +52,8 @@ export interface TaskEvent {
   reasonForIncompletion?: string;
   /** How long the task took in this process, in ms. */
   durationMs: number;
+  /** The run's journal position when the task was reached: a rerun from this task starts there. */
+  position: number;
 }
 
 /**

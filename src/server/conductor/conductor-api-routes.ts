@@ -9,6 +9,7 @@ import {
   ExecuteWorkflowRequest,
   GenerateTokenRequest,
   RerunWorkflowRequest,
+  SkipTaskRequest,
   StartWorkflowRequest,
   TaskResult,
   WorkflowInput,
@@ -115,10 +116,25 @@ export const CONDUCTOR_ROUTES: readonly ApiRoute[] = [
     'POST',
     '/api/workflow/:id/rerun',
     'conductor: workflow',
-    'Rerun a workflow from the start',
+    'Rerun a finished workflow from the start or from a task',
     'its id, as text',
     {
       body: RerunWorkflowRequest,
+    },
+  ),
+
+  route(
+    'PUT',
+    '/api/workflow/:id/skiptask/:ref',
+    'conductor: workflow',
+    'Skip a task the workflow has not reached',
+    'empty',
+    {
+      query: {
+        taskInput: 'what the skipped task shows as its input, as JSON text (the body wins)',
+        taskOutput: 'the output the tasks after it read, as JSON text (the body wins)',
+      },
+      body: SkipTaskRequest,
     },
   ),
 

@@ -53,7 +53,8 @@ export function workflowJson(info: RunInfo, tasks: readonly TaskEvent[] | undefi
 
 function taskEventJson(info: RunInfo, task: TaskEvent, seq: number): JsonObject {
   const json: JsonObject = {
-    taskId: `${info.id}:${task.taskReferenceName}`,
+    // The position makes it a place to rerun from (POST /api/workflow/{id}/rerun, reRunFromTaskId).
+    taskId: `${info.id}:${task.position}:${task.taskReferenceName}`,
     taskType: task.taskType,
     taskDefName: task.name,
     referenceTaskName: task.taskReferenceName,

@@ -7,6 +7,7 @@
  * them is said rather than dropped.
  */
 import Type, { type TSchema } from 'typebox';
+import { RequestError } from '../http-errors.js';
 import { requestBody } from '../request.js';
 import { objectField, textField } from '../schemas.js';
 
@@ -28,9 +29,18 @@ const startFields = {
   workflowDef: nullable(
     Type.Object({}, { additionalProperties: true, description: 'an unregistered definition to run (not supported)' }),
   ),
-  externalInputPayloadStoragePath: nullable(Type.String({ description: 'external payload storage (not used)' })),
-  idempotencyKey: nullable(Type.String({ description: 'an idempotency key (not used by Tutti)' })),
-  idempotencyStrategy: nullable(Type.Enum(['FAIL', 'RETURN_EXISTING', 'FAIL_ON_RUNNING'])),
+  externalInputPayloadStoragePath: nullable(
+    Type.String({ description: 'external payload storage: not supported (refused), send the input inline' }),
+  ),
+  idempotencyKey: nullable(
+    Type.String({ description: 'starts the workflow once per key and name: another start finds the first run' }),
+  ),
+  idempotencyStrategy: nullable(
+    Type.Enum(['FAIL', 'RETURN_EXISTING', 'FAIL_ON_RUNNING'], {
+      description:
+        "a start whose key has a run: 409 (FAIL, the default) or the run's id (RETURN_EXISTING); FAIL_ON_RUNNING is refused",
+    }),
+  ),
   createdBy: nullable(Type.String({ description: 'who starts it' })),
 };
 
@@ -59,11 +69,29 @@ export const RerunWorkflowRequest = requestBody(
     {
       reRunFromWorkflowId: nullable(Type.String({ description: 'the workflow to rerun (the one in the path)' })),
       workflowInput: nullable(objectField('the new input')),
-      reRunFromTaskId: nullable(Type.String({ description: 'not supported: a rerun starts from the beginning' })),
-      taskInput: nullable(objectField('not used by Tutti')),
+      reRunFromTaskId: nullable(
+        Type.String({
+          description: 'rerun from this task (a taskId of GET /api/workflow/{id}); from the start when absent',
+        }),
+      ),
+      taskInput: nullable(objectField('not supported: a task reruns with the input its inputParameters give')),
       correlationId: nullable(Type.String({ description: 'not used by Tutti' })),
     },
     { description: "Conductor's RerunWorkflowRequest" },
+  ),
+  { optional: true },
+);
+
+export const SkipTaskRequest = requestBody(
+  'SkipTaskRequest',
+  Type.Object(
+    {
+      taskInput: nullable(objectField('what the skipped task shows as its input')),
+      taskOutput: nullable(objectField('the output the tasks after it read, as if it had completed with it')),
+      taskInputMessage: nullable(Type.Object({}, { additionalProperties: true, description: 'not used by Tutti' })),
+      taskOutputMessage: nullable(Type.Object({}, { additionalProperties: true, description: 'not used by Tutti' })),
+    },
+    { description: "Conductor's SkipTaskRequest; its fields may also come in the query, as JSON text" },
   ),
   { optional: true },
 );
@@ -83,7 +111,9 @@ export const TaskResult = requestBody(
       ),
       extendLease: nullable(Type.Boolean({ description: "IN_PROGRESS: renew the task's lease" })),
       logs: nullable(Type.Array(objectField('a log line (TaskExecLog)'), { description: 'not kept by Tutti' })),
-      externalOutputPayloadStoragePath: nullable(Type.String({ description: 'external payload storage (not used)' })),
+      externalOutputPayloadStoragePath: nullable(
+        Type.String({ description: 'external payload storage: not supported (refused), send the output inline' }),
+      ),
       subWorkflowId: nullable(Type.String({ description: 'not used by Tutti' })),
     },
     { description: "Conductor's TaskResult" },
@@ -103,3 +133,15 @@ export const EventHandler = requestBody(
   'EventHandler',
   objectField("a Conductor event handler (Conductor's EventHandler: name, event, condition?, actions, active?)"),
 );
+
+/**
+ * Refuses a payload kept in external storage (Conductor's S3 payloads): Tutti has no such
+ * storage, and taking the request without its payload would run the task or workflow on nothing.
+ */
+export function refuseExternalPayload(field: string, path: string | null | undefined, what: string): void {
+  if (path === undefined || path === null || path === '') return;
+  throw new RequestError(
+    'REQUEST_INVALID',
+    `${field}: external payload storage is not supported; send the ${what} inline (bodies up to the server's maxBodyBytes, 1 MiB by default)`,
+  );
+}

@@ -17,7 +17,7 @@ import { RequestError } from '../http-errors.js';
 import { runtimeOf } from '../namespaces.js';
 import { readBody, wholeNumberParam } from '../request.js';
 import { polledTaskJson } from './conductor-json.js';
-import { TaskResult } from './conductor-schemas.js';
+import { refuseExternalPayload, TaskResult } from './conductor-schemas.js';
 
 /** Lease of a polled task whose definition gives no responseTimeoutSeconds. @default 600 */
 export const DEFAULT_RESPONSE_TIMEOUT_SECONDS = 600;
@@ -79,6 +79,7 @@ export function registerTaskRoutes(app: Hono): void {
   const update = async (c: Context) => {
     const { tutti } = runtimeOf(c);
     const result = await readBody(c, TaskResult);
+    refuseExternalPayload('externalOutputPayloadStoragePath', result.externalOutputPayloadStoragePath, 'output');
     const { taskId, status } = result;
     const task = await tutti.store.getTask(taskId);
     if (!task) throw new RequestError('NOT_FOUND', `no task '${taskId}' (finished, withdrawn, or never polled)`);

@@ -2,7 +2,8 @@
  * Conductor's workflow API (`/api/workflow/…`) for its SDKs' `WorkflowExecutor`: start (by a
  * `StartWorkflowRequest`, or by name with the input as the body; the id comes back as
  * `text/plain`), execute and wait, get (with its tasks), status, running ids, terminate.
- * Runs are Tutti runs of the registered definitions; ids are UUIDs, as Conductor's.
+ * Runs are Tutti runs of the registered definitions; ids are UUIDs, as Conductor's (derived
+ * from the `idempotencyKey` when one is given: idempotency.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
@@ -12,16 +13,31 @@ import { RequestError } from '../http-errors.js';
 import { runtimeOf } from '../namespaces.js';
 import { optionalVersion, readBody } from '../request.js';
 import { workflowJson, workflowStatus } from './conductor-json.js';
-import { ExecuteWorkflowRequest, StartWorkflowRequest, WorkflowInput } from './conductor-schemas.js';
+import {
+  ExecuteWorkflowRequest,
+  refuseExternalPayload,
+  StartWorkflowRequest,
+  WorkflowInput,
+} from './conductor-schemas.js';
+import { checkFirstStart, type Idempotency, idempotencyOf, idempotentRunId } from './idempotency.js';
 
 /** Longest wait of a synchronous execute. */
 const MAX_WAIT_SECONDS = 60;
 
 export function registerWorkflowRoutes(app: Hono): void {
-  const start = async (c: Context, name: string, version: number | undefined, input: JsonObject) => {
+  const start = async (
+    c: Context,
+    name: string,
+    version: number | undefined,
+    input: JsonObject,
+    idempotency?: Idempotency,
+  ) => {
     const { tutti, definitions } = runtimeOf(c);
     const workflow = await definitions.workflow(name, version);
-    return tutti.start(workflow, input, { id: randomUUID() });
+    const id = idempotency ? idempotentRunId(name, idempotency.key) : randomUUID();
+    const run = await tutti.start(workflow, input, { id });
+    if (idempotency) checkFirstStart(run, idempotency);
+    return run;
   };
   const found = async (c: Context) => {
     const id = c.req.param('id') as string;
@@ -32,20 +48,25 @@ export function registerWorkflowRoutes(app: Hono): void {
 
   app.post('/workflow', async (c) => {
     const request = await readBody(c, StartWorkflowRequest);
+    refuseExternalPayload('externalInputPayloadStoragePath', request.externalInputPayloadStoragePath, 'input');
     if (request.workflowDef !== undefined && request.workflowDef !== null) {
       throw new RequestError(
         'REQUEST_INVALID',
         'workflowDef: starting an unregistered definition is not supported; register it with POST /api/metadata/workflow, then start it by name',
       );
     }
-    const run = await start(c, request.name, request.version ?? undefined, (request.input ?? {}) as JsonObject);
+    const input = (request.input ?? {}) as JsonObject;
+    const run = await start(c, request.name, request.version ?? undefined, input, idempotencyOf(request));
     return c.text(run.id);
   });
   app.post('/workflow/execute/:name/:version', async (c) => {
     const { taskLog } = runtimeOf(c);
-    const input = ((await readBody(c, ExecuteWorkflowRequest)).input ?? {}) as JsonObject;
+    const request = await readBody(c, ExecuteWorkflowRequest);
+    refuseExternalPayload('externalInputPayloadStoragePath', request.externalInputPayloadStoragePath, 'input');
+    const input = (request.input ?? {}) as JsonObject;
     const seconds = Math.min(Number(c.req.query('waitForSeconds') ?? 10) || 10, MAX_WAIT_SECONDS);
-    const run = await start(c, c.req.param('name'), optionalVersion(c.req.param('version')), input);
+    const version = optionalVersion(c.req.param('version'));
+    const run = await start(c, c.req.param('name'), version, input, idempotencyOf(request));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       run.result().catch(() => {}),

@@ -267,6 +267,16 @@ class MemoryStore implements Store {
     return true;
   }
 
+  // Outside the group commit, like extendTaskLease (see the SQLite adapter's releaseTask).
+  async releaseTask(taskId: string, workerId: string, now: number): Promise<boolean> {
+    this.assertOpen();
+    const task = this.tasks.get(taskId);
+    if (!task || task.workerId !== workerId || task.outcome !== null || (task.leaseExpiresAt ?? 0) <= now) return false;
+    task.workerId = null;
+    task.leaseExpiresAt = null;
+    return true;
+  }
+
   async reopenRun(runId: string, reopen: ReopenRun): Promise<void> {
     this.assertOpen();
     const slot = this.runs.get(runId);

@@ -98,6 +98,7 @@ export function prepareQueries(db: Database.Database) {
     leaseTask: query<{ id: string; workerId: string; leaseExpiresAt: number }>('lease-task'),
     extendTaskLease: query<{ id: string; workerId: string; now: number; leaseExpiresAt: number }>('extend-task-lease'),
     completeTask: query<{ id: string; workerId: string; outcome: string }>('complete-task'),
+    releaseTask: query<{ id: string; workerId: string; now: number }>('release-task'),
     selectTask: query<{ id: string }, TaskRecord>('select-task'),
     deleteTask: query<{ id: string }>('delete-task'),
     deleteRunTasks: query<{ runId: string }>('delete-run-tasks'),

@@ -194,6 +194,12 @@ class SqliteStore implements Store {
     return (result as { completed: boolean }).completed;
   }
 
+  // A direct statement, not a write of the group commit as claims and reports are: a release is
+  // rare (a stopping worker's unstarted tasks), so there is no load for a shared fsync to absorb.
+  releaseTask(taskId: string, workerId: string, now: number): Promise<boolean> {
+    return this.write(() => this.writer.call('releaseTask', taskId, workerId, now));
+  }
+
   getTask(taskId: string): Promise<TaskRecord | undefined> {
     return this.read(() => this.q.selectTask.get({ id: taskId }));
   }

@@ -51,6 +51,7 @@ export type WriteResult =
 export interface WriteOperations extends EventWriteOperations, DefinitionWriteOperations, TokenWriteOperations {
   applyBatch(batch: readonly Write[]): WriteResult[];
   extendTaskLease(taskId: string, workerId: string, leaseExpiresAt: number, now: number): boolean;
+  releaseTask(taskId: string, workerId: string, now: number): boolean;
   cancelTask(taskId: string): boolean;
   /** false when the run does not exist. */
   reopenRun(runId: string, from: number, at: number, input: string | null | undefined): boolean;
@@ -152,6 +153,7 @@ export function prepareWrites(db: Database.Database): WriteOperations {
     applyBatch,
     extendTaskLease: (id, workerId, leaseExpiresAt, now) =>
       q.extendTaskLease.run({ id, workerId, now, leaseExpiresAt }).changes === 1,
+    releaseTask: (id, workerId, now) => q.releaseTask.run({ id, workerId, now }).changes === 1,
     cancelTask: (id) => q.deleteTask.run({ id }).changes === 1,
     reopenRun: (runId, from, at, input) => reopen.immediate(runId, from, at, input),
   };
