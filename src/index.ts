@@ -81,6 +81,7 @@ export {
   remoteTaskTypes,
 } from './engine/remote-service.js';
 export { defineService, type Service } from './engine/service.js';
+export type { SignalOptions } from './engine/signals.js';
 export {
   defineSubscriber,
   on,

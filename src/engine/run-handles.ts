@@ -2,10 +2,11 @@
  * What users see of a run: its handle (awaiting the result, info, cancel) and its decoded
  * record, and how a stored or live outcome becomes a result or the error it stands for.
  */
-import { RunCancelledError, RunFailedError } from '../core/errors.js';
+import { ConfigError, RunCancelledError, RunFailedError, RunInterruptedError } from '../core/errors.js';
 import { decode, type RecordedError, reviveError } from '../core/serialize.js';
-import type { RunRecord } from '../store/store.js';
-import type { RunErrorRecord, RunOutcome } from './run-journal.js';
+import { isFinished, type RunRecord, type Store } from '../store/store.js';
+import type { LiveRun } from './live-run.js';
+import { Halted, type RunErrorRecord, type RunOutcome } from './run-journal.js';
 
 /** A run as reported to users: JSON decoded. */
 export interface RunInfo {
@@ -78,4 +79,88 @@ export function toInfo(run: RunRecord): RunInfo {
     createdAt: new Date(run.createdAt),
     updatedAt: new Date(run.updatedAt),
   };
+}
+
+/** What handles need of their engine. */
+export interface HandleHost {
+  readonly store: Store;
+  /** The run's live instance in this process, if any. */
+  live(runId: string): LiveRun | undefined;
+  /** True once the engine is closed. */
+  closed(): boolean;
+  getRun(runId: string): Promise<RunInfo | undefined>;
+  cancel(runId: string, reason?: string): Promise<void>;
+}
+
+/**
+ * Makes run handles. A handle follows its run, not the live instance it was made from: a run
+ * halted by pause or whileHeld goes on in a new instance (after resume, or once the change is
+ * made), and `result()` waits for that one. Only a halt by close() ends it (RunInterruptedError).
+ */
+export class RunHandles {
+  /** Results waiting for a run to be live again or to finish, by run id. */
+  private readonly waiting = new Map<string, Set<() => void>>();
+
+  constructor(private readonly host: HandleHost) {}
+
+  live(run: LiveRun, created: boolean): RunHandle {
+    return this.handle(run.runId, run.def.name, created, () => this.follow(run));
+  }
+
+  stored(run: RunRecord, created: boolean): RunHandle {
+    return this.handle(run.id, run.workflow, created, async () => {
+      const live = this.host.live(run.id);
+      if (live) return this.follow(live);
+      const now = (await this.host.store.getRun(run.id)) as RunRecord;
+      if (!isFinished(now.status)) {
+        throw new ConfigError(
+          `run '${run.id}' is in flight but not live in this process (its workflow version is not registered here)`,
+        );
+      }
+      return outcomeValue(storedOutcome(now));
+    });
+  }
+
+  /** Run `runId` is live again, or finished while not live (or, without an id, the engine closed): waiting results look again. */
+  changed(runId?: string): void {
+    const keys = runId === undefined ? [...this.waiting.keys()] : [runId];
+    for (const key of keys) {
+      const wakes = this.waiting.get(key);
+      this.waiting.delete(key);
+      for (const wake of wakes ?? []) wake();
+    }
+  }
+
+  private handle(id: string, workflow: string, created: boolean, result: () => Promise<unknown>): RunHandle {
+    return {
+      id,
+      workflow,
+      created,
+      result,
+      info: () => this.host.getRun(id).then((info) => info as RunInfo),
+      cancel: (reason) => this.host.cancel(id, reason),
+    };
+  }
+
+  private follow(run: LiveRun): Promise<unknown> {
+    return run.done.then(outcomeValue, (error) => this.afterHalt(run.runId, error));
+  }
+
+  private async afterHalt(runId: string, error: unknown): Promise<unknown> {
+    if (!(error instanceof Halted)) throw error;
+    for (;;) {
+      if (this.host.closed()) throw new RunInterruptedError(runId);
+      // Registered before looking, so that a change between the look and the wait is not missed.
+      const next = new Promise<void>((resolve) => {
+        const wakes = this.waiting.get(runId) ?? new Set();
+        wakes.add(resolve);
+        this.waiting.set(runId, wakes);
+      });
+      const live = this.host.live(runId);
+      if (live) return this.follow(live);
+      const stored = await this.host.store.getRun(runId);
+      if (stored && isFinished(stored.status)) return outcomeValue(storedOutcome(stored));
+      await next;
+    }
+  }
 }

@@ -227,6 +227,11 @@ export abstract class RunJournal {
     return this.pendingWrites > 0 ? this.lastWrite : undefined;
   }
 
+  /** Resolves once every write the run issued has landed (or failed): for a halted run, its journal is then whole in the store. */
+  async settled(): Promise<void> {
+    await this.durable()?.catch(noop);
+  }
+
   protected entry(
     position: number,
     kind: JournalKind,

@@ -20,10 +20,16 @@ export function signalType(name: string): string {
   return `tutti.signal.${name}`;
 }
 
-/** The envelope of a signal to `runId`. */
-export function signalEvent(runId: string, name: string, data: unknown, source: string, now: number): CloudEvent {
+/** The envelope of a signal to `runId`; `id` when the sender gives one (see SignalOptions). */
+export function signalEvent(
+  runId: string,
+  name: string,
+  data: unknown,
+  source: string,
+  now: number,
+  id: string = newEventId(now),
+): CloudEvent {
   const encoded = encode(data, `the data of signal '${name}'`);
-  const id = newEventId();
   return {
     specversion: '1.0',
     id,
@@ -35,4 +41,13 @@ export function signalEvent(runId: string, name: string, data: unknown, source: 
     data: encoded.value,
     correlationid: runId,
   };
+}
+
+export interface SignalOptions {
+  /**
+   * The signal's id: a signal sent again with an id the log already has is not sent twice, so a
+   * sender that may repeat itself (an at-least-once event handler) gives an id derived from what
+   * it handles. @default a new id
+   */
+  id?: string;
 }

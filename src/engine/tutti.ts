@@ -11,7 +11,7 @@ import {
   ConfigError,
   RunCancelledError,
   RunConflictError,
-  RunInterruptedError,
+  RunStateError,
   StoreClosedError,
   UnknownRunError,
 } from '../core/errors.js';
@@ -24,19 +24,12 @@ import { EnvelopeFactory, type PublishOptions } from './event-envelope.js';
 import { EventRuntime, eventRegistry, type Published, type StartRun } from './event-runtime.js';
 import { EventWaits } from './event-waits.js';
 import { TuttiEvents } from './events.js';
-import {
-  type Durability,
-  Halted,
-  LiveRun,
-  type RunEnvironment,
-  type RunErrorRecord,
-  type RunOutcome,
-} from './live-run.js';
+import { type Durability, LiveRun, type RunEnvironment, type RunErrorRecord, type RunOutcome } from './live-run.js';
 import { Registry } from './registry.js';
 import { checkPausable, checkPaused, restartPosition, retryPosition } from './run-control.js';
-import { outcomeValue, type RunHandle, type RunInfo, storedOutcome, toInfo } from './run-handles.js';
+import { type RunHandle, RunHandles, type RunInfo, storedOutcome, toInfo } from './run-handles.js';
 import type { AnyService } from './service.js';
-import { signalEvent } from './signals.js';
+import { type SignalOptions, signalEvent } from './signals.js';
 import type { SubscriberDefinition } from './subscriber.js';
 import { TaskQueue } from './task-queue.js';
 
@@ -99,7 +92,7 @@ export interface Tutti {
    * next waits for one). Durable when resolved.
    * @example await tutti.signal('expense-42', 'approve', { by: 'ann' });
    */
-  signal(runId: string, name: string, data?: unknown): Promise<Published>;
+  signal(runId: string, name: string, data?: unknown, options?: SignalOptions): Promise<Published>;
   /**
    * Adds workflows (new names or new versions) to this running instance: a server registering
    * definitions while it runs. The same definition again is a no-op.
@@ -125,6 +118,14 @@ export interface Tutti {
   pause(runId: string): Promise<void>;
   /** Carries on a paused run from its journal. */
   resume(runId: string): Promise<void>;
+  /**
+   * Makes `change` while run `runId` stands still, then carries the run on from its journal. As
+   * pause does, it stops the run's live instance here (steps under way are abandoned and run
+   * again; remote tasks stay with their workers), but the stored status is left alone, so a crash
+   * during the change leaves the run to resume on the next start. For changes that must be
+   * ordered against the run's progress: Conductor's skip task records the journal position.
+   */
+  whileHeld<T>(runId: string, change: () => Promise<T>): Promise<T>;
   /** Runs a failed or cancelled run again from its last failed call (retrying a failed child run too). */
   retry<O = unknown>(runId: string): Promise<RunHandle<O>>;
   /**
@@ -185,6 +186,9 @@ class Engine implements Tutti {
   readonly eventRuntime: EventRuntime;
   readonly tasks: TaskQueue;
   private readonly live = new Map<string, LiveRun>();
+  private readonly handles: RunHandles;
+  /** Runs held still by whileHeld: nothing resumes them until the change is made. */
+  private readonly held = new Set<string>();
   /** Runs retried in this process: a child run of theirs that failed is retried when they call it again. */
   private readonly retrying = new Set<string>();
   private readonly env: RunEnvironment;
@@ -204,6 +208,13 @@ class Engine implements Tutti {
       await this.start(workflow, input, { id });
     });
     this.tasks = new TaskQueue(store, Date.now);
+    this.handles = new RunHandles({
+      store,
+      live: (runId) => this.live.get(runId),
+      closed: () => this.closed,
+      getRun: (runId) => this.getRun(runId),
+      cancel: (runId, reason) => this.cancel(runId, reason),
+    });
     this.env = {
       store,
       registry,
@@ -238,9 +249,12 @@ class Engine implements Tutti {
     return published;
   }
 
-  async signal(runId: string, name: string, data?: unknown): Promise<Published> {
+  async signal(runId: string, name: string, data?: unknown, options: SignalOptions = {}): Promise<Published> {
     if (this.closed) throw new StoreClosedError();
-    const event = signalEvent(runId, name, data, this.source, Date.now());
+    if (options.id !== undefined && (typeof options.id !== 'string' || options.id === '')) {
+      throw new ConfigError(`signal id: must be a non-empty string; got ${JSON.stringify(options.id)}`);
+    }
+    const event = signalEvent(runId, name, data, this.source, Date.now(), options.id);
     const [result] = await this.eventRuntime.bus.publish([event]);
     this.notifyWaits([event.type]);
     return { id: event.id, seq: result?.seq as number };
@@ -257,10 +271,10 @@ class Engine implements Tutti {
 
   async handle<O>(runId: string): Promise<RunHandle<O>> {
     const live = this.live.get(runId);
-    if (live) return this.liveHandle(live, false) as RunHandle<O>;
+    if (live) return this.handles.live(live, false) as RunHandle<O>;
     const run = await this.store.getRun(runId);
     if (!run) throw new UnknownRunError(runId);
-    return this.storedHandle(run, false) as RunHandle<O>;
+    return this.handles.stored(run, false) as RunHandle<O>;
   }
 
   async getRun(runId: string): Promise<RunInfo | undefined> {
@@ -285,19 +299,39 @@ class Engine implements Tutti {
     // In flight but not live here (its workflow version is not registered): record the decision.
     const error: RunErrorRecord = { error: recordError(new RunCancelledError(runId, reason)) };
     await this.store.commit({ runId, at: Date.now(), status: 'cancelled', error: JSON.stringify(error) });
+    this.handles.changed(runId);
   }
 
   async pause(runId: string): Promise<void> {
     const run = await this.storedRun(runId);
     if (run.status === 'paused') return;
     checkPausable(run);
-    const live = this.live.get(runId);
-    if (live) {
-      live.halt();
-      await live.done.catch(() => {});
-      if (this.live.get(runId) === live) this.live.delete(runId);
-    }
+    await this.halt(runId);
     await this.store.commit({ runId, at: Date.now(), status: 'paused' });
+  }
+
+  async whileHeld<T>(runId: string, change: () => Promise<T>): Promise<T> {
+    const run = await this.storedRun(runId);
+    if (isFinished(run.status)) throw new RunStateError(runId, `is ${run.status}; only a run in flight can be held`);
+    if (this.held.has(runId)) throw new RunStateError(runId, 'is held for another change; try again');
+    this.held.add(runId);
+    try {
+      await this.halt(runId);
+      return await change();
+    } finally {
+      this.held.delete(runId);
+      await this.resumeRun(runId);
+    }
+  }
+
+  /** Stops the run's live instance in this process, if any, once its writes have landed. */
+  private async halt(runId: string): Promise<void> {
+    const live = this.live.get(runId);
+    if (!live) return;
+    live.halt();
+    await live.done.catch(() => {});
+    await live.settled();
+    if (this.live.get(runId) === live) this.live.delete(runId);
   }
 
   async resume(runId: string): Promise<void> {
@@ -341,6 +375,7 @@ class Engine implements Tutti {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.handles.changed();
     await this.eventRuntime.close();
     this.waits.close();
     const runs = [...this.live.values()];
@@ -372,7 +407,7 @@ class Engine implements Tutti {
   ): Promise<RunHandle> {
     if (this.closed) throw new StoreClosedError();
     const existing = this.live.get(id);
-    if (existing) return this.liveHandle(this.sameWorkflow(existing.def.name, def, id) && existing, false);
+    if (existing) return this.handles.live(this.sameWorkflow(existing.def.name, def, id) && existing, false);
     const encoded = encode(input, `the input of workflow '${def.name}'`);
     const run = new LiveRun(this.env, def, id, 'running');
     this.live.set(id, run);
@@ -399,7 +434,7 @@ class Engine implements Tutti {
     }
     this.events.emit('run:started', () => ({ runId: id, workflow: def.name }));
     void run.execute(encoded.value);
-    return this.liveHandle(run, true);
+    return this.handles.live(run, true);
   }
 
   private sameWorkflow(storedName: string, def: WorkflowDefinition, id: string): true {
@@ -414,7 +449,8 @@ class Engine implements Tutti {
   /** Makes a stored run live and carries it on from its journal; a paused run stays paused. */
   private async resumeRun(runId: string): Promise<void> {
     const state = await this.store.readRunState(runId);
-    if (!state || isFinished(state.run.status) || state.run.status === 'paused' || this.live.has(runId)) return;
+    if (!state || isFinished(state.run.status) || state.run.status === 'paused') return;
+    if (this.live.has(runId) || this.held.has(runId)) return;
     const { run } = state;
     const def = this.env.registry.workflowVersion(run.workflow, run.version);
     if (!def) {
@@ -428,6 +464,7 @@ class Engine implements Tutti {
     const timers = new Map(state.timers.map((timer) => [timer.position, timer]));
     const live = new LiveRun(this.env, def, run.id, run.status, journal, timers);
     this.live.set(run.id, live);
+    this.handles.changed(run.id);
     this.resumed.push(run.id);
     this.events.emit('run:resumed', () => ({ runId: run.id, workflow: run.workflow }));
     void live.execute(decode(run.input));
@@ -445,41 +482,5 @@ class Engine implements Tutti {
     if (live) return live.done;
     const run = (await this.store.getRun(handle.id)) as RunRecord;
     return storedOutcome(run);
-  }
-
-  private liveHandle(run: LiveRun, created: boolean): RunHandle {
-    return {
-      id: run.runId,
-      workflow: run.def.name,
-      created,
-      result: () => run.done.then(outcomeValue, (error) => this.afterHalt(run.runId, error)),
-      info: () => this.getRun(run.runId).then((info) => info as RunInfo),
-      cancel: (reason) => this.cancel(run.runId, reason),
-    };
-  }
-
-  private storedHandle(run: RunRecord, created: boolean): RunHandle {
-    return {
-      id: run.id,
-      workflow: run.workflow,
-      created,
-      result: async () => {
-        const live = this.live.get(run.id);
-        if (live) return live.done.then(outcomeValue, (error) => this.afterHalt(run.id, error));
-        const now = (await this.store.getRun(run.id)) as RunRecord;
-        if (!isFinished(now.status)) {
-          throw new ConfigError(
-            `run '${run.id}' is in flight but not live in this process (its workflow version is not registered here)`,
-          );
-        }
-        return outcomeValue(storedOutcome(now));
-      },
-      info: () => this.getRun(run.id).then((info) => info as RunInfo),
-      cancel: (reason) => this.cancel(run.id, reason),
-    };
-  }
-
-  private afterHalt(runId: string, error: unknown): never {
-    throw error instanceof Halted ? new RunInterruptedError(runId) : error;
   }
 }

@@ -103,6 +103,46 @@ describe('run control', () => {
     }
   });
 
+  it('holds a run still for a change (its stored status untouched), then carries it on; handles follow the run', async () => {
+    const gate = deferred<string>();
+    let started = 0;
+    const slow = defineService('slow', {
+      wait: async () => {
+        started++;
+        return gate.promise;
+      },
+    });
+    const flow = defineWorkflow('held', async (ctx) => ctx.step(slow.wait, undefined));
+    const tutti = await createTutti({ store: createMemoryStore(), services: [slow], workflows: [flow] });
+    try {
+      const run = await tutti.start(flow, null, { id: 'w-1' });
+      while (started === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      const seen = await tutti.whileHeld('w-1', async () => {
+        const other = await rejection(tutti.whileHeld('w-1', async () => 'no'));
+        assert.match(other.message, /is held for another change/);
+        return (await tutti.getRun('w-1'))?.status;
+      });
+      assert.equal(seen, 'running', 'the stored status is left alone: a crash now would resume it');
+      gate.resolve('through');
+      assert.equal(await run.result(), 'through');
+      assert.equal(started, 2, 'the step under way was abandoned and ran again');
+      assert.match(
+        (await rejection(tutti.whileHeld('w-1', async () => 1))).message,
+        /only a run in flight can be held/,
+      );
+
+      // A handle follows its run across a pause too: its result waits for the resumed run.
+      const paused = await tutti.start(flow, null, { id: 'w-2' });
+      while (started === 2) await new Promise((resolve) => setTimeout(resolve, 1));
+      await tutti.pause('w-2');
+      const result = paused.result();
+      await tutti.resume('w-2');
+      assert.equal(await result, 'through');
+    } finally {
+      await tutti.close();
+    }
+  });
+
   it('pauses a run where it is, keeps it paused across a restart, and resumes it on demand', async () => {
     const gate = deferred<string>();
     let started = 0;

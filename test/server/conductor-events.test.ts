@@ -129,6 +129,18 @@ describe('Conductor event handlers on the bus', () => {
     await publish('approval.given', 'a-1', { runId: approved.id, by: 'ann' });
     assert.deepEqual(await approved.result(), { by: 'ann' });
 
+    // Delivered again (at least once), the event signals the task once: the signal's id is the event's.
+    await server.tutti.bus.replay('conductor.event-handler.approvals', { position: 0 });
+    const log = server.tutti.store;
+    const [given] = await log.readEvents({ types: ['approval.given'] });
+    await until(
+      async () =>
+        ((await log.getSubscription('conductor.event-handler.approvals'))?.position ?? 0) >= (given?.seq ?? 1),
+      'the replay',
+    );
+    const signals = await log.readEvents({ types: ['tutti.signal.approval'], limit: 100 });
+    assert.equal(signals.filter((event) => event.subject === approved.id).length, 1);
+
     const refused = await start();
     await publish('approval.refused', 'r-1', { runId: refused.id, by: 'bob' });
     await assert.rejects(refused.result(), /task 'approval' \(WAIT\) was failed: \{"by":"bob"\}/);

@@ -4,8 +4,8 @@
  * it had completed with that output.
  *
  * Why a position: a run's decisions must replay identically, and a skip arrives from outside at
- * any moment. So a skip is made while the run is paused (nothing of it runs) and carries the
- * journal position the run was paused at (`from`). A task reached before that position ran (or
+ * any moment. So a skip is made while the run is held still (nothing of it runs) and carries the
+ * journal position the run's journal ended at (`from`). A task reached before that position ran (or
  * was under way) before the skip existed, and replays that way; the first time the task is
  * reached at or after `from` is the skip. Both are facts of the journal, so every replay agrees.
  */

@@ -164,7 +164,8 @@ export class EventHandlers {
         const { workflowId, taskRefName, output } = params as NonNullable<EventHandlerAction['complete_task']>;
         const data =
           action.action === 'complete_task' ? (output ?? {}) : { $failed: output ?? { reason: 'fail_task' } };
-        await this.tutti.signal(workflowId, taskRefName, data);
+        // The id comes from the event too: a redelivered event does not signal the task again.
+        await this.tutti.signal(workflowId, taskRefName, data, { id: `${delivery.event.id}.${handler.name}.${i}` });
       }
     }
     this.logger.debug('event handled', { handler: handler.name, event: delivery.event.id });

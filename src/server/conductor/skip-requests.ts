@@ -3,8 +3,9 @@
  * namespace's runs, made and kept. Each skip is a signal to its run (`conductor.skip`), so it
  * is durable in the event log with no table of its own, and read back once when the namespace
  * opens; the interpreter asks `lookup` as each run (re)starts. How a skip stays replay-safe is
- * in src/conductor/run/task-skips.ts: it is made while the run is paused, at the position the
- * run was paused at.
+ * in src/conductor/run/task-skips.ts: it is made while the run is held still (tutti.whileHeld),
+ * at the position its journal ends at. A crash meanwhile leaves the run running, with or
+ * without the skip, never half-made.
  */
 import type { JsonObject, WorkflowDef, WorkflowTask } from '../../conductor/model.js';
 import type { TaskSkip, TaskSkipLookup } from '../../conductor/run/task-skips.js';
@@ -33,7 +34,7 @@ export class SkipRequests {
   private readonly byRun = new Map<string, Map<string, TaskSkip>>();
   private loaded: Promise<void> | undefined;
   private ready = false;
-  /** Skips of one run are made one at a time (each pauses and resumes it). */
+  /** Skips of one run are made one at a time (each holds the run still). */
   private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -45,7 +46,7 @@ export class SkipRequests {
   readonly lookup: TaskSkipLookup = (runId) =>
     this.ready ? this.byRun.get(runId) : this.load().then(() => this.byRun.get(runId));
 
-  /** Skips a task the run has not reached: pauses the run, records the skip, resumes it. */
+  /** Skips a task the run has not reached: holds the run still, records the skip, lets it go on. */
   skip(tutti: Tutti, request: SkipRequest): Promise<void> {
     const { runId } = request;
     const previous = this.queues.get(runId) ?? Promise.resolve();
@@ -75,8 +76,8 @@ export class SkipRequests {
         `has already ${seen ? `processed task '${ref}' (${seen.status})` : `skipped task '${ref}'`}; only a task the run has not reached can be skipped`,
       );
     }
-    await tutti.pause(runId);
-    try {
+    // Held still, the run's journal is whole in the store: where it ends is where the skip starts.
+    await tutti.whileHeld(runId, async () => {
       const state = await this.store.readRunState(runId);
       const from = (state?.journal.at(-1)?.position ?? -1) + 1;
       const skip: TaskSkip = {
@@ -87,9 +88,7 @@ export class SkipRequests {
       };
       await tutti.signal(runId, SKIP_SIGNAL, skip);
       this.add(runId, skip);
-    } finally {
-      await tutti.resume(runId);
-    }
+    });
   }
 
   private add(runId: string, skip: TaskSkip): void {
