@@ -5,10 +5,10 @@
  * another, and no task is executed twice.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { tempDbPath } from '../helpers/temp-db.js';
+import { call, serveChild } from './server-child.js';
 
 const RUNS = 20;
 const db = tempDbPath('tutti-server-crash-');
@@ -17,32 +17,6 @@ const definition = readFileSync(
   new URL('../../examples/encode-and-deploy/encode_and_deploy.json', import.meta.url),
   'utf8',
 );
-
-async function serve(): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/chaos/server-crash-child.ts', db.path], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d) => {
-    stderr += d;
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.once('data', (d) => resolve(String(d).trim()));
-    child.once('exit', (code) => reject(new Error(`the server exited (${code}): ${stderr}`)));
-  });
-  return { child, url, exited };
-}
-
-async function call(url: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, text, json: () => JSON.parse(text) };
-}
 
 type Polled = { taskId: string; workflowInstanceId: string; inputData: { fileLocation: string } };
 const poll = async (url: string, type: string, workerId: string) =>
@@ -61,7 +35,7 @@ const complete = (url: string, task: Polled, workerId: string, outputData: objec
 test('a SIGKILLed server keeps held tasks and reported results: every run completes, no task runs twice', {
   timeout: 120_000,
 }, async () => {
-  let { child, url, exited } = await serve();
+  let { child, url, exited } = await serveChild(db.path);
   assert.equal((await call(url, 'POST', '/api/metadata/workflow', definition)).status, 200);
   const ids: string[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -86,7 +60,7 @@ test('a SIGKILLed server keeps held tasks and reported results: every run comple
   await Promise.all(reports);
   await exited;
 
-  ({ child, url, exited } = await serve());
+  ({ child, url, exited } = await serveChild(db.path));
   try {
     // Another worker gets nothing: the tasks are held by the first, or done.
     assert.deepEqual(claim(await poll(url, 'encode', 'intruder')), []);

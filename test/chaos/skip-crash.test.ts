@@ -6,9 +6,9 @@
  * half: no run is left held or fails on a replay that disagrees with its journal.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { after, test } from 'node:test';
 import { tempDbPath } from '../helpers/temp-db.js';
+import { call, serveChild } from './server-child.js';
 
 const RUNS = 12;
 const db = tempDbPath('tutti-skip-crash-');
@@ -26,32 +26,6 @@ const definition = {
   outputParameters: { v: '${c.output.v}' },
 };
 
-async function serve(): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/chaos/server-crash-child.ts', db.path], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d) => {
-    stderr += d;
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.once('data', (d) => resolve(String(d).trim()));
-    child.once('exit', (code) => reject(new Error(`the server exited (${code}): ${stderr}`)));
-  });
-  return { child, url, exited };
-}
-
-async function call(url: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, text, json: () => JSON.parse(text) };
-}
-
 type Polled = { taskId: string; workflowInstanceId: string; inputData: { v?: string } };
 const poll = async (url: string, type: string) =>
   (await call(url, 'GET', `/api/tasks/poll/batch/${type}?workerid=w&count=100&timeout=100`)).json() as Polled[];
@@ -67,7 +41,7 @@ const complete = (url: string, task: Polled, outputData: object) =>
 test('a SIGKILLed server keeps every acknowledged skip, and no run is left held or diverges', {
   timeout: 120_000,
 }, async () => {
-  let { child, url, exited } = await serve();
+  let { child, url, exited } = await serveChild(db.path);
   assert.equal((await call(url, 'POST', '/api/metadata/workflow', definition)).status, 200);
   const ids: string[] = [];
   for (let i = 0; i < RUNS; i++) ids.push((await call(url, 'POST', '/api/workflow/skippable', {})).text);
@@ -91,7 +65,7 @@ test('a SIGKILLed server keeps every acknowledged skip, and no run is left held 
   await Promise.all(skips);
   await exited;
 
-  ({ child, url, exited } = await serve());
+  ({ child, url, exited } = await serveChild(db.path));
   try {
     for (const task of firsts) {
       const answer = await complete(url, task, {});

@@ -24,6 +24,20 @@ function shopOrder(calls: string[], broken: () => boolean) {
   return { shop, order };
 }
 
+/** A one-step workflow whose step waits for `gate`, counting the times it started. */
+function gatedFlow() {
+  const gate = deferred<string>();
+  let started = 0;
+  const slow = defineService('slow', {
+    wait: async () => {
+      started++;
+      return gate.promise;
+    },
+  });
+  const flow = defineWorkflow('held', async (ctx) => ctx.step(slow.wait, undefined));
+  return { gate, slow, flow, started: () => started };
+}
+
 describe('run control', () => {
   it('retries a failed run from its failed step: what completed before is not run again', async () => {
     const calls: string[] = [];
@@ -104,19 +118,11 @@ describe('run control', () => {
   });
 
   it('holds a run still for a change (its stored status untouched), then carries it on; handles follow the run', async () => {
-    const gate = deferred<string>();
-    let started = 0;
-    const slow = defineService('slow', {
-      wait: async () => {
-        started++;
-        return gate.promise;
-      },
-    });
-    const flow = defineWorkflow('held', async (ctx) => ctx.step(slow.wait, undefined));
+    const { gate, slow, flow, started } = gatedFlow();
     const tutti = await createTutti({ store: createMemoryStore(), services: [slow], workflows: [flow] });
     try {
       const run = await tutti.start(flow, null, { id: 'w-1' });
-      while (started === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      while (started() === 0) await new Promise((resolve) => setTimeout(resolve, 1));
       const seen = await tutti.whileHeld('w-1', async () => {
         const other = await rejection(tutti.whileHeld('w-1', async () => 'no'));
         assert.match(other.message, /is held for another change/);
@@ -125,7 +131,7 @@ describe('run control', () => {
       assert.equal(seen, 'running', 'the stored status is left alone: a crash now would resume it');
       gate.resolve('through');
       assert.equal(await run.result(), 'through');
-      assert.equal(started, 2, 'the step under way was abandoned and ran again');
+      assert.equal(started(), 2, 'the step under way was abandoned and ran again');
       assert.match(
         (await rejection(tutti.whileHeld('w-1', async () => 1))).message,
         /only a run in flight can be held/,
@@ -133,7 +139,7 @@ describe('run control', () => {
 
       // A handle follows its run across a pause too: its result waits for the resumed run.
       const paused = await tutti.start(flow, null, { id: 'w-2' });
-      while (started === 2) await new Promise((resolve) => setTimeout(resolve, 1));
+      while (started() === 2) await new Promise((resolve) => setTimeout(resolve, 1));
       await tutti.pause('w-2');
       const result = paused.result();
       await tutti.resume('w-2');
@@ -144,15 +150,7 @@ describe('run control', () => {
   });
 
   it('pauses a run where it is, keeps it paused across a restart, and resumes it on demand', async () => {
-    const gate = deferred<string>();
-    let started = 0;
-    const slow = defineService('slow', {
-      wait: async () => {
-        started++;
-        return gate.promise;
-      },
-    });
-    const flow = defineWorkflow('held', async (ctx) => ctx.step(slow.wait, undefined));
+    const { gate, slow, flow, started } = gatedFlow();
     const store = new PersistentStore(createMemoryStore());
     const first = await createTutti({ store, services: [slow], workflows: [flow] });
     await first.start(flow, null, { id: 'h-1' });
@@ -170,7 +168,7 @@ describe('run control', () => {
       gate.resolve('through');
       await second.resume('h-1');
       assert.equal(await (await second.handle('h-1')).result(), 'through');
-      assert.equal(started, 2, 'the step under way when paused ran again on resume');
+      assert.equal(started(), 2, 'the step under way when paused ran again on resume');
       const notPaused = await rejection(second.resume('h-1'));
       assert.match(notPaused.message, /is completed, not paused/);
       assert.match((await rejection(second.pause('h-1'))).message, /only a run in flight can be paused/);
