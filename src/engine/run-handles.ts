@@ -84,8 +84,10 @@ export function toInfo(run: RunRecord): RunInfo {
 /** What handles need of their engine. */
 export interface HandleHost {
   readonly store: Store;
-  /** The run's live instance in this process, if any. */
+  /** The run's live instance in this process that is not halted, if any. */
   live(runId: string): LiveRun | undefined;
+  /** True while the run is being paused or held still for a change (it goes on after). */
+  held(runId: string): boolean;
   /** True once the engine is closed. */
   closed(): boolean;
   getRun(runId: string): Promise<RunInfo | undefined>;
@@ -108,17 +110,7 @@ export class RunHandles {
   }
 
   stored(run: RunRecord, created: boolean): RunHandle {
-    return this.handle(run.id, run.workflow, created, async () => {
-      const live = this.host.live(run.id);
-      if (live) return this.follow(live);
-      const now = (await this.host.store.getRun(run.id)) as RunRecord;
-      if (!isFinished(now.status)) {
-        throw new ConfigError(
-          `run '${run.id}' is in flight but not live in this process (its workflow version is not registered here)`,
-        );
-      }
-      return outcomeValue(storedOutcome(now));
-    });
+    return this.handle(run.id, run.workflow, created, () => this.outcome(run.id));
   }
 
   /** Run `runId` is live again, or finished while not live (or, without an id, the engine closed): waiting results look again. */
@@ -146,8 +138,13 @@ export class RunHandles {
     return run.done.then(outcomeValue, (error) => this.afterHalt(run.runId, error));
   }
 
-  private async afterHalt(runId: string, error: unknown): Promise<unknown> {
+  private afterHalt(runId: string, error: unknown): Promise<unknown> {
     if (!(error instanceof Halted)) throw error;
+    return this.outcome(runId);
+  }
+
+  /** The run's outcome: from its live instance, from the store, or once it goes on after a pause or a hold. */
+  private async outcome(runId: string): Promise<unknown> {
     for (;;) {
       if (this.host.closed()) throw new RunInterruptedError(runId);
       // Registered before looking, so that a change between the look and the wait is not missed.
@@ -158,8 +155,13 @@ export class RunHandles {
       });
       const live = this.host.live(runId);
       if (live) return this.follow(live);
-      const stored = await this.host.store.getRun(runId);
-      if (stored && isFinished(stored.status)) return outcomeValue(storedOutcome(stored));
+      const stored = (await this.host.store.getRun(runId)) as RunRecord;
+      if (isFinished(stored.status)) return outcomeValue(storedOutcome(stored));
+      if (stored.status !== 'paused' && !this.host.held(runId)) {
+        throw new ConfigError(
+          `run '${runId}' is in flight but not live in this process (its workflow version is not registered here)`,
+        );
+      }
       await next;
     }
   }

@@ -227,6 +227,11 @@ export abstract class RunJournal {
     return this.pendingWrites > 0 ? this.lastWrite : undefined;
   }
 
+  /** True once halted: the run goes on, if at all, in another instance. */
+  isHalted(): boolean {
+    return this.halted;
+  }
+
   /** Resolves once every write the run issued has landed (or failed): for a halted run, its journal is then whole in the store. */
   async settled(): Promise<void> {
     await this.durable()?.catch(noop);

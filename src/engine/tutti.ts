@@ -210,7 +210,11 @@ class Engine implements Tutti {
     this.tasks = new TaskQueue(store, Date.now);
     this.handles = new RunHandles({
       store,
-      live: (runId) => this.live.get(runId),
+      live: (runId) => {
+        const live = this.live.get(runId);
+        return live?.isHalted() ? undefined : live;
+      },
+      held: (runId) => this.held.has(runId),
       closed: () => this.closed,
       getRun: (runId) => this.getRun(runId),
       cancel: (runId, reason) => this.cancel(runId, reason),
@@ -306,8 +310,14 @@ class Engine implements Tutti {
     const run = await this.storedRun(runId);
     if (run.status === 'paused') return;
     checkPausable(run);
-    await this.halt(runId);
-    await this.store.commit({ runId, at: Date.now(), status: 'paused' });
+    if (this.held.has(runId)) throw new RunStateError(runId, 'is held for a change; try again');
+    this.held.add(runId);
+    try {
+      await this.halt(runId);
+      await this.store.commit({ runId, at: Date.now(), status: 'paused' });
+    } finally {
+      this.held.delete(runId);
+    }
   }
 
   async whileHeld<T>(runId: string, change: () => Promise<T>): Promise<T> {
@@ -319,8 +329,9 @@ class Engine implements Tutti {
       await this.halt(runId);
       return await change();
     } finally {
+      // Resumed while still marked held, so that nobody sees it neither held nor live.
+      await this.resumeRun(runId, true);
       this.held.delete(runId);
-      await this.resumeRun(runId);
     }
   }
 
@@ -446,11 +457,11 @@ class Engine implements Tutti {
     return true;
   }
 
-  /** Makes a stored run live and carries it on from its journal; a paused run stays paused. */
-  private async resumeRun(runId: string): Promise<void> {
+  /** Makes a stored run live and carries it on from its journal; a paused or held run stays where it is. */
+  private async resumeRun(runId: string, releasingHold = false): Promise<void> {
     const state = await this.store.readRunState(runId);
     if (!state || isFinished(state.run.status) || state.run.status === 'paused') return;
-    if (this.live.has(runId) || this.held.has(runId)) return;
+    if (this.live.has(runId) || (this.held.has(runId) && !releasingHold)) return;
     const { run } = state;
     const def = this.env.registry.workflowVersion(run.workflow, run.version);
     if (!def) {

@@ -165,9 +165,11 @@ describe('run control', () => {
       assert.deepEqual(second.resumed, [], 'a paused run is not resumed on start');
       const again = await rejection(second.pause('nope'));
       assert.equal(again.code, 'UNKNOWN_RUN');
+      // A handle taken while it is paused waits for it to be resumed and finish.
+      const result = (await second.handle('h-1')).result();
       gate.resolve('through');
       await second.resume('h-1');
-      assert.equal(await (await second.handle('h-1')).result(), 'through');
+      assert.equal(await result, 'through');
       assert.equal(started(), 2, 'the step under way when paused ran again on resume');
       const notPaused = await rejection(second.resume('h-1'));
       assert.match(notPaused.message, /is completed, not paused/);
