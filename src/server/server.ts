@@ -69,6 +69,13 @@ export interface ServerOptions {
   strictEvents?: boolean;
   /** Largest request body, in bytes. @default 1048576 */
   maxBodyBytes?: number;
+  /**
+   * How long a client has to send a whole request, headers and body (a slow or stalled client
+   * gets a 408 and its connection is closed; Node's own default is 5 minutes). Answers may take
+   * longer: long-polls and task streams are not bounded by it. The headers alone get at most
+   * 10 s. @default 30000
+   */
+  requestTimeoutMs?: number;
   /** @default silentLogger */
   logger?: Logger;
 }
@@ -97,6 +104,7 @@ export interface TuttiServer {
  */
 export async function startServer(options: ServerOptions = {}): Promise<TuttiServer> {
   const logger = options.logger ?? silentLogger;
+  const serverOptions = timeouts(options);
   const db = options.db ?? './tutti.db';
   const main = options.store ?? createSqliteStore({ path: db });
   const storeFor = (namespace: string): Store => {
@@ -151,7 +159,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TuttiSer
   const host = options.host ?? '127.0.0.1';
   const { server, address } = await new Promise<{ server: ReturnType<typeof serve>; address: AddressInfo }>(
     (resolve, reject) => {
-      const listening = serve({ fetch: app.fetch, port: options.port ?? 8080, hostname: host }, (info) =>
+      const listening = serve({ fetch: app.fetch, port: options.port ?? 8080, hostname: host, serverOptions }, (info) =>
         resolve({ server: listening, address: info }),
       );
       listening.once('error', reject);
@@ -180,5 +188,20 @@ export async function startServer(options: ServerOptions = {}): Promise<TuttiSer
       })();
       return closing;
     },
+  };
+}
+
+/** Node's request timeouts from `requestTimeoutMs`, checked often enough to hold them (Node checks every 30 s by default). */
+function timeouts(options: ServerOptions) {
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  if (!Number.isSafeInteger(requestTimeout) || requestTimeout < 100) {
+    throw new ConfigError(
+      `requestTimeoutMs: must be a whole number of milliseconds, at least 100; got ${requestTimeout}`,
+    );
+  }
+  return {
+    requestTimeout,
+    headersTimeout: Math.min(requestTimeout, 10_000),
+    connectionsCheckingInterval: Math.min(1_000, Math.ceil(requestTimeout / 4)),
   };
 }
