@@ -1,5 +1,7 @@
 /** What the commands share: the database they open, option parsing, and how they print values. */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../core/errors.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
@@ -71,3 +73,12 @@ export const print = (text: string) => {
 
 /** A command that ran but did not succeed (a run that failed): its message, and exit code 1. */
 export class CommandFailed extends Error {}
+
+/** The exports of the module a flag names (`--workers ./workers.mjs`), or a ConfigError naming the flag. */
+export async function importModule(flag: string, module: string): Promise<Record<string, unknown>> {
+  try {
+    return await import(pathToFileURL(resolve(module)).href);
+  } catch (error) {
+    throw new ConfigError(`${flag}: cannot load '${module}': ${(error as Error).message}`, { cause: error });
+  }
+}

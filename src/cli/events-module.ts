@@ -3,10 +3,9 @@
  * TypeScript) module whose default export (or `events` export) is an array of event contracts
  * (`defineEvent(…)`) or an object of them, e.g. `export default { OrderPlaced, OrderPlacedV2 }`.
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { EventContract } from '../contracts/event-contract.js';
 import { ConfigError } from '../core/errors.js';
+import { importModule } from './common.js';
 
 /**
  * The module's contracts, checked to be contracts (not, say, TypeBox schemas) before the server
@@ -14,12 +13,7 @@ import { ConfigError } from '../core/errors.js';
  * @example const events = await loadEventContracts('./events.mjs');
  */
 export async function loadEventContracts(module: string): Promise<EventContract<any>[]> {
-  let loaded: Record<string, unknown>;
-  try {
-    loaded = await import(pathToFileURL(resolve(module)).href);
-  } catch (error) {
-    throw new ConfigError(`--events: cannot load '${module}': ${(error as Error).message}`, { cause: error });
-  }
+  const loaded = await importModule('--events', module);
   const exported = loaded.default ?? loaded.events;
   const entries: [string, unknown][] = Array.isArray(exported)
     ? exported.map((value, i) => [`[${i}]`, value])

@@ -2,11 +2,10 @@
  * `--workers <module>` of `tutti run` and `tutti server`: a JavaScript module whose default export
  * (or `workers` export) is `defineTaskWorkers(…)` or a plain object of worker functions by task name.
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { TaskDef } from '../conductor/model.js';
 import { defineTaskWorkers, type TaskWorker, type TaskWorkers } from '../conductor/run/workers.js';
 import { ConfigError } from '../core/errors.js';
+import { importModule } from './common.js';
 
 /**
  * The module's workers: a TaskWorkers as it is, a plain object of functions made into one (with
@@ -18,12 +17,7 @@ export async function loadWorkers(
   options: { remote?: boolean } = {},
 ): Promise<TaskWorkers> {
   if (module === undefined) return defineTaskWorkers({}, { taskDefs, remote: options.remote });
-  let loaded: Record<string, unknown>;
-  try {
-    loaded = await import(pathToFileURL(resolve(module)).href);
-  } catch (error) {
-    throw new ConfigError(`--workers: cannot load '${module}': ${(error as Error).message}`);
-  }
+  const loaded = await importModule('--workers', module);
   const exported = (loaded.default ?? loaded.workers) as unknown;
   if (isTaskWorkers(exported)) return exported;
   const functions = typeof exported === 'object' && exported !== null ? Object.entries(exported) : [];

@@ -74,6 +74,11 @@ export class EventRegistry {
     return this.versions(type).at(-1);
   }
 
+  /** The registered event types, sorted. */
+  types(): string[] {
+    return [...this.#types.keys()].sort();
+  }
+
   /** Every registered version, oldest first. */
   versions(type: string): EventContract[] {
     const versions = [...(this.#types.get(type)?.versions.values() ?? [])];

@@ -266,6 +266,8 @@ export class EventValidationError extends TuttiError {
   readonly eventType: string;
   readonly version: number;
   readonly path: string;
+  /** What is wrong with the field and how to fix it, without the event's name: for a caller that names the field its own way (HTTP ingress). */
+  readonly detail: string;
   constructor(failure: { eventType: string; version: number; path: string; problem: string; fix: string }) {
     const where = failure.path === '' ? 'the event data' : `'${failure.path}'`;
     super(
@@ -276,6 +278,7 @@ export class EventValidationError extends TuttiError {
     this.eventType = failure.eventType;
     this.version = failure.version;
     this.path = failure.path;
+    this.detail = `${failure.problem}; ${failure.fix}`;
   }
 }
 

@@ -26,10 +26,10 @@ export interface IngressOptions {
   /** Data of a type registered here is validated against its contract; other types are not checked. */
   contracts?: EventRegistry;
   /**
-   * When given, the only types accepted: an event of another type is refused, naming these. When
-   * absent, the bus is open: a type without a contract is accepted unchecked.
+   * Only the types of `contracts` are accepted: an event of another type is refused, naming them.
+   * Otherwise the bus is open: a type without a contract is accepted unchecked.
    */
-  strictTypes?: readonly string[];
+  strict?: boolean;
   /** Largest event data, in bytes of JSON. */
   maxEventBytes: number;
   clock: () => number;
@@ -190,7 +190,7 @@ function envelope(attributes: Attributes, data: unknown, options: IngressOptions
 function checkData(event: CloudEvent, data: unknown, attributes: Attributes, options: IngressOptions): void {
   const versions = options.contracts?.versions(event.type) ?? [];
   if (versions.length === 0) {
-    if (options.strictTypes !== undefined) throw unknownType(event.type, attributes, options.strictTypes);
+    if (options.strict) throw unknownType(event.type, attributes, options.contracts?.types() ?? []);
     return;
   }
   const contract =
@@ -209,7 +209,7 @@ function checkData(event: CloudEvent, data: unknown, attributes: Attributes, opt
     if (error instanceof EventValidationError) {
       // The message as the engine words it; the issue names the field by its place in the body.
       throw new RequestError('EVENT_INVALID', `${attributes.label('data')}: ${error.message}`, {
-        issues: [{ path: bodyPath(attributes.dataPath, error.path), message: problemOf(error) }],
+        issues: [{ path: bodyPath(attributes.dataPath, error.path), message: error.detail }],
       });
     }
     throw error;
@@ -223,22 +223,14 @@ function bodyPath(dataPath: string, path: string): string {
   return path.startsWith('[') ? `${dataPath}${path}` : `${dataPath}.${path}`;
 }
 
-/** What is wrong with the field and how to fix it: the validation message after the field's name. */
-function problemOf(error: EventValidationError): string {
-  const where = error.path === '' ? 'the event data' : `'${error.path}'`;
-  const lead = `event '${error.eventType}' v${error.version} is invalid: ${where} `;
-  return error.message.startsWith(lead) ? error.message.slice(lead.length) : error.message;
-}
-
 function unknownType(type: string, attributes: Attributes, known: readonly string[]): RequestError {
-  const sorted = [...known].sort();
-  const meant = closestName(type, sorted);
+  const meant = closestName(type, known);
   return invalid(
     attributes,
     'type',
     `no contract for event type '${type}'${meant === undefined ? '' : ` (did you mean '${meant}'?)`}`,
     'this server accepts only the types it has contracts for (strict events): ' +
-      (sorted.length === 0 ? 'it has none' : sorted.join(', ')),
+      (known.length === 0 ? 'it has none' : known.join(', ')),
   );
 }
 

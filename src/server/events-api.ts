@@ -8,7 +8,6 @@ import type { Hono } from 'hono';
 import { deadLetterJson, eventJson, isoOrNull, withoutStacks } from '../bus/event-json.js';
 import type { EventContract } from '../contracts/event-contract.js';
 import { EventRegistry } from '../contracts/event-registry.js';
-import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Tutti } from '../engine/tutti.js';
 import type { DeadLetterQuery, EventRecord, SubscriptionRecord } from '../store/event-log.js';
@@ -30,11 +29,7 @@ export interface EventRoutesOptions {
    * @default none
    */
   contracts?: EventRegistry | readonly EventContract<any>[];
-  /**
-   * Refuse an event whose type has no contract (400 naming the type and the known ones). Needs
-   * `contracts` as an array, whose types are the known ones (a registry cannot list its types).
-   * @default false
-   */
+  /** Refuse an event whose type has no contract (400 naming the type and the known ones). @default false */
   strictEvents?: boolean;
   /** Largest event data accepted by ingress, in bytes of JSON. @default 262144 (createTutti's default) */
   maxEventBytes?: number;
@@ -128,20 +123,17 @@ export function registerEventRoutes(app: Hono, options: EventRoutesOptions): voi
   });
 }
 
-/** The registry ingress validates against, and the types it accepts when they are strict. */
-function ingressContracts(options: EventRoutesOptions): Pick<IngressOptions, 'contracts' | 'strictTypes'> {
+/** The registry ingress validates against, and whether its types are the only ones accepted. */
+function ingressContracts(options: EventRoutesOptions): Pick<IngressOptions, 'contracts' | 'strict'> {
   const given = options.contracts ?? [];
+  let contracts: EventRegistry;
   if (given instanceof EventRegistry) {
-    if (options.strictEvents) {
-      throw new ConfigError(
-        'strictEvents: give contracts as an array of event contracts (a registry cannot list the types to accept)',
-      );
-    }
-    return { contracts: given };
+    contracts = given;
+  } else {
+    contracts = new EventRegistry();
+    for (const contract of given) contracts.register(contract);
   }
-  const contracts = new EventRegistry();
-  for (const contract of given) contracts.register(contract);
-  return { contracts, strictTypes: options.strictEvents ? [...new Set(given.map((c) => c.type))] : undefined };
+  return { contracts, strict: options.strictEvents ?? false };
 }
 
 /**
